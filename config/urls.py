@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhengqian.api import api
+
+urlpatterns = [
+    path("", include("zhengqian.core.urls")),
+    path("projects/", include("zhengqian.projects.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "zhengqian.core.views.permission_denied"

@@ -1,0 +1,210 @@
+"""State changes of the foundation. Keyword-only, explicit actor, one transaction, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import pyotp
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from zhengqian.domain.errors import InvalidInput
+
+from . import audit, clock, crypto
+from .models import ApiToken, Jurisdiction, JurisdictionLevel, LoginThrottle, User
+from .permissions import require
+
+JURISDICTION_FIELDS = ["code", "name", "level", "parent", "path", "is_active"]
+_CHILD_LEVEL = {
+    None: JurisdictionLevel.DISTRICT,
+    JurisdictionLevel.DISTRICT: JurisdictionLevel.TOWNSHIP,
+    JurisdictionLevel.TOWNSHIP: JurisdictionLevel.VILLAGE,
+    JurisdictionLevel.VILLAGE: JurisdictionLevel.GROUP,
+}
+
+
+def jurisdiction_create(
+    *, actor: User | None, code: str, name: str, parent: Jurisdiction | None
+) -> Jurisdiction:
+    """Add a node under `parent`; its level follows from the parent's."""
+    if actor is not None:
+        require(actor, "jurisdiction.manage")
+    code, name = code.strip(), name.strip()
+    if not code or not code.isalnum():
+        raise InvalidInput("代码只能由字母和数字组成，且不能为空。", field="code")
+    if not name:
+        raise InvalidInput("名称不能为空。", field="name")
+    parent_level = JurisdictionLevel(parent.level) if parent else None
+    if parent_level == JurisdictionLevel.GROUP:
+        raise InvalidInput("村民小组下不能再设下级区划。", field="parent")
+    if actor is not None and (parent is None or not parent.path.startswith(actor.scope_path or "\0")):
+        raise InvalidInput("只能在本人管辖范围内新增下级区划。", field="parent")
+    with transaction.atomic():
+        if Jurisdiction.objects.filter(code=code).exists():
+            raise InvalidInput(f"代码 {code} 已存在。", field="code")
+        if Jurisdiction.objects.filter(parent=parent, name=name).exists():
+            raise InvalidInput(f"同一上级下已有名为“{name}”的区划。", field="name")
+        node = Jurisdiction(
+            code=code,
+            name=name,
+            level=_CHILD_LEVEL[parent_level],
+            parent=parent,
+            path=(parent.path if parent else "") + code + "/",
+        )
+        try:
+            with transaction.atomic():
+                node.save()
+        except IntegrityError:
+            raise InvalidInput(f"代码 {code} 或名称“{name}”已存在。", field="code") from None
+        audit.record(
+            actor=actor,
+            action="jurisdiction.create",
+            obj=node,
+            after=audit.snapshot(node, JURISDICTION_FIELDS),
+            jurisdiction_path=node.path,
+        )
+    return node
+
+
+def jurisdiction_update(*, actor: User, node: Jurisdiction, name: str, is_active: bool) -> Jurisdiction:
+    """Rename or deactivate a node. Codes never change: they are official division codes."""
+    require(actor, "jurisdiction.manage")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("名称不能为空。", field="name")
+    with transaction.atomic():
+        node = Jurisdiction.objects.select_for_update().get(pk=node.pk)
+        before = audit.snapshot(node, JURISDICTION_FIELDS)
+        if Jurisdiction.objects.filter(parent_id=node.parent_id, name=name).exclude(pk=node.pk).exists():
+            raise InvalidInput(f"同一上级下已有名为“{name}”的区划。", field="name")
+        node.name, node.is_active = name, is_active
+        node.save(update_fields=["name", "is_active"])
+        audit.record(
+            actor=actor,
+            action="jurisdiction.update",
+            obj=node,
+            before=before,
+            after=audit.snapshot(node, JURISDICTION_FIELDS),
+            jurisdiction_path=node.path,
+        )
+    return node
+
+
+# --- login throttling -------------------------------------------------------------------
+
+
+def login_locked_until(*, keys: list[str]) -> object | None:
+    """The latest lock among `keys` that is still running, else None."""
+    now = clock.now()
+    locks = LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now).values_list("locked_until", flat=True)
+    return max(locks, default=None)
+
+
+def login_failure_record(*, keys: list[str], username: str) -> None:
+    """Count a failed login for each key; lock the key once the limit is reached."""
+    now = clock.now()
+    with transaction.atomic():
+        for key in keys:
+            throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(
+                key=key, defaults={"updated_at": now}
+            )
+            if throttle.locked_until and throttle.locked_until <= now:
+                throttle.failures = 0
+                throttle.locked_until = None
+            throttle.failures += 1
+            if throttle.failures >= settings.LOGIN_FAILURE_LIMIT:
+                throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            throttle.updated_at = now
+            throttle.save()
+        audit.record(actor=None, action="auth.login_failed", object_label=username[:150], after={"username": username[:150]})
+
+
+def login_success_record(*, user: User, keys: list[str]) -> None:
+    with transaction.atomic():
+        LoginThrottle.objects.filter(key__in=keys).delete()
+        audit.record(actor=user, action="auth.login", obj=user, jurisdiction_path=user.scope_path or "")
+
+
+# --- second factor ----------------------------------------------------------------------
+
+
+def totp_secret(user: User) -> str:
+    return crypto.decrypt(user.totp_secret_encrypted) if user.totp_secret_encrypted else ""
+
+
+def totp_begin(*, actor: User) -> str:
+    """Give the user a fresh secret to enrol in an authenticator app (not yet active)."""
+    secret = pyotp.random_base32()
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(totp_secret_encrypted=crypto.encrypt(secret), totp_confirmed=False)
+        audit.record(actor=actor, action="auth.totp_begin", obj=actor)
+    actor.totp_secret_encrypted = crypto.encrypt(secret)
+    actor.totp_confirmed = False
+    return secret
+
+
+def totp_check(*, user: User, code: str) -> bool:
+    secret = totp_secret(user)
+    return bool(secret) and pyotp.TOTP(secret).verify(code.strip(), for_time=clock.now(), valid_window=1)
+
+
+def totp_confirm(*, actor: User, code: str) -> None:
+    if not totp_check(user=actor, code=code):
+        raise InvalidInput("动态口令不正确，请核对手机上的六位数字。", field="code")
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(totp_confirmed=True)
+        audit.record(actor=actor, action="auth.totp_confirm", obj=actor)
+    actor.totp_confirmed = True
+
+
+def totp_set_secret(*, actor: User | None, user: User, secret: str) -> None:
+    """Set a known secret (demo data, or an administrator re-issuing a device)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(totp_secret_encrypted=crypto.encrypt(secret), totp_confirmed=True)
+        audit.record(actor=actor, action="auth.totp_set", obj=user)
+    user.refresh_from_db()
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token; the plain value is returned once and never stored."""
+    plain = "zq_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:80], prefix=plain[:10], digest=token_digest(plain), created_at=clock.now()
+        )
+        audit.record(actor=actor, action="api_token.create", obj=token, object_label=f"{user.username}:{token.prefix}")
+    return token, plain
+
+
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(actor=actor, action="api_token.revoke", obj=token, object_label=f"{token.user.username}:{token.prefix}")
+    return token
+
+
+def api_token_authenticate(plain: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user", "user__jurisdiction")
+        .filter(digest=token_digest(plain), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    # Writing on every call would serialise the API on one row; minute precision is enough.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,28 @@
+"""The staff menu. Apps add their entries here so the layout needs no knowledge of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import User
+from .permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    capability: str | None = None
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("工作台", "core:home", "speedometer2"),
+    NavItem("征地项目", "projects:list", "folder2-open"),
+    NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
+    NavItem("审计日志", "core:audit_list", "shield-check", "audit.view"),
+]
+
+
+def nav_for(user: User) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.capability is None or can(user, item.capability)]

@@ -1,0 +1,19 @@
+"""Password rule beyond Django's: letters and digits at least (等保 2.0 口令复杂度)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    def validate(self, password: str, user: Any = None) -> None:
+        has_letter = any(c.isalpha() for c in password)
+        has_digit = any(c.isdigit() for c in password)
+        has_other = any(not c.isalnum() for c in password)
+        if sum([has_letter, has_digit, has_other]) < 2 or not has_letter:
+            raise ValidationError("密码须同时包含字母和数字（或符号）。", code="password_classes")
+
+    def get_help_text(self) -> str:
+        return "密码须同时包含字母和数字（或符号）。"

@@ -1,0 +1,38 @@
+"""What each role may do. Scope (which objects) is separate: see selectors.in_scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role, User
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(
+        {"jurisdiction.manage", "project.create", "project.edit", "audit.view", "calendar.manage", "user.manage"}
+    ),
+    Role.LEADERSHIP_OFFICE: frozenset({"project.create", "project.edit", "audit.view", "standard.approve"}),
+    Role.EXPROPRIATION_OFFICE: frozenset({"project.create", "project.edit", "audit.view"}),
+    Role.TOWNSHIP_CLERK: frozenset({"audit.view"}),
+    Role.DEPARTMENT_OFFICER: frozenset({"audit.view"}),
+    Role.FINANCE_OFFICER: frozenset({"audit.view"}),
+    Role.SUPERVISOR: frozenset({"audit.view"}),
+}
+
+
+def can(user: User, capability: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+class PermissionDeniedError(PermissionDenied):
+    """The role lacks a capability; the message is shown to the user."""
+
+    def __init__(self, message: str = "您的角色无权执行此操作。") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def require(user: User, capability: str) -> None:
+    if not can(user, capability):
+        raise PermissionDeniedError()

@@ -1,0 +1,83 @@
+"""A user of township B asks for every object URL of township A: each answer is 404.
+
+Every URL pattern that takes an object id must be listed in OBJECT_URLS; a new page that is
+not listed fails `test_every_object_url_is_swept`, so scope cannot be forgotten."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+Builder = Callable[[dict[str, Any]], dict[str, Any]]
+
+# route name -> kwargs built from township A's objects. API routes that take a body get a
+# well-formed one (BODIES), so the answer is about scope and not about validation.
+OBJECT_URLS: dict[str, Builder] = {
+    "projects:detail": lambda o: {"pk": o["project"].pk},
+    "projects:edit": lambda o: {"pk": o["project"].pk},
+    "core:jurisdiction_edit": lambda o: {"pk": o["township"].pk},
+    "api-1:jurisdiction_detail": lambda o: {"node_id": o["township"].pk},
+    "api-1:project_detail": lambda o: {"project_id": o["project"].pk},
+    "api-1:project_update": lambda o: {"project_id": o["project"].pk},
+}
+
+def _project_body(o: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "x", "owner_name": "y", "township_ids": [o["township"].pk], "land_area": "1", "status": "preparing"}
+
+
+# Routes on one path share its methods, so both names of /api/v1/projects/{id} get the body.
+BODIES: dict[str, Builder] = {"api-1:project_detail": _project_body, "api-1:project_update": _project_body}
+
+
+def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(_named_patterns(entry, inner))
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def _object_routes() -> set[str]:
+    return {
+        name for name, pattern in _named_patterns(get_resolver())
+        if pattern.pattern.converters and not name.startswith("admin:")
+    }
+
+
+def test_every_object_url_is_swept():
+    missing = _object_routes() - set(OBJECT_URLS)
+    assert not missing, f"add these routes to OBJECT_URLS: {sorted(missing)}"
+
+
+@pytest.fixture
+def township_a_objects(project_a, township_a):
+    return {"project": project_a, "township": township_a}
+
+
+@pytest.mark.parametrize("route", sorted(OBJECT_URLS))
+def test_other_township_gets_404(client, clerk_b, township_a_objects, route):
+    url = reverse(route, kwargs=OBJECT_URLS[route](township_a_objects))
+    client.force_login(clerk_b)
+    body = json.dumps(BODIES[route](township_a_objects) if route in BODIES else {})
+    answers = {
+        "GET": client.get(url).status_code,
+        "POST": client.post(url, data=body, content_type="application/json").status_code,
+        "PUT": client.put(url, data=body, content_type="application/json").status_code,
+    }
+    # 405 where the route has no such method; every method it has must answer 404.
+    assert set(answers.values()) <= {404, 405}, answers
+    assert 404 in answers.values(), answers
+
+
+@pytest.mark.parametrize("route", sorted(OBJECT_URLS))
+def test_own_township_can_read(client, clerk_a, township_a_objects, route):
+    url = reverse(route, kwargs=OBJECT_URLS[route](township_a_objects))
+    client.force_login(clerk_a)
+    assert client.get(url).status_code in {200, 403, 405}
