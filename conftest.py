@@ -115,6 +115,8 @@ def browser_page(live_server):
 
 
 def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("django"):
+        return
     from django.db import connection
 
     if connection.vendor != "postgresql":
