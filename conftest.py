@@ -49,7 +49,9 @@ def make_user(db):
 
     def make(username: str, role: str, jurisdiction, **extra) -> User:
         if role == Role.DEPARTMENT_OFFICER and "department" not in extra:
-            extra["department"], _ = Department.objects.get_or_create(code="public_security", defaults={"name": "公安分局"})
+            extra["department"], _ = Department.objects.get_or_create(
+                code="public_security", defaults={"name": "公安分局"}
+            )
         return User.objects.create_user(
             username=username, password="Passw0rd!2026", role=role, jurisdiction=jurisdiction, **extra
         )
@@ -77,8 +79,14 @@ def project_a(office_user, district, township_a):
     from zhengqian.projects.actions import project_create
 
     return project_create(
-        actor=office_user, code="P-A-1", name="界石道路", owner_name="建设公司", district=district,
-        townships=[township_a], land_area="10000", policy_pack="putian-2014",
+        actor=office_user,
+        code="P-A-1",
+        name="界石道路",
+        owner_name="建设公司",
+        district=district,
+        townships=[township_a],
+        land_area="10000",
+        policy_pack="putian-2014",
     )
 
 
@@ -87,8 +95,14 @@ def project_b(office_user, district, township_b):
     from zhengqian.projects.actions import project_create
 
     return project_create(
-        actor=office_user, code="P-B-1", name="南泉公园", owner_name="城管局", district=district,
-        townships=[township_b], land_area="5000", policy_pack="banan-2015",
+        actor=office_user,
+        code="P-B-1",
+        name="南泉公园",
+        owner_name="城管局",
+        district=district,
+        townships=[township_b],
+        land_area="5000",
+        policy_pack="banan-2015",
     )
 
 
@@ -101,8 +115,15 @@ def browser_page(live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()

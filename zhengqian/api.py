@@ -30,7 +30,10 @@ class StaffSession(SessionAuth):
 api = NinjaAPI(
     title="征迁 Zhengqian API",
     version="1",
-    description="征地拆迁补偿安置管理系统接口。认证：登录会话，或 `Authorization: Bearer <token>`（`manage.py api_token USERNAME`）。",
+    description=(
+        "征地拆迁补偿安置管理系统接口。认证：登录会话，或 `Authorization: Bearer <token>`"
+        "（`manage.py api_token USERNAME`）。"
+    ),
     auth=[BearerToken(), StaffSession()],
     urls_namespace="api-1",
 )
@@ -43,10 +46,7 @@ def _field_name(loc: list[Any]) -> str:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
-        {"field": _field_name(list(item.get("loc", []))), "message": _chinese(item)}
-        for item in exc.errors
-    ]
+    errors = [{"field": _field_name(list(item.get("loc", []))), "message": _chinese(item)} for item in exc.errors]
     return api.create_response(request, {"detail": "输入有误", "errors": errors}, status=422)
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "zhengqian.core",
     "zhengqian.projects",
+    "zhengqian.households",
+    "zhengqian.legal",
 ]
 
 MIDDLEWARE = [
@@ -83,11 +85,7 @@ TEMPLATES = [
 ]
 
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'zhengqian.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
-    )
-}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so read-then-write actions (audit chain,
     # balances, numbering) cannot interleave on SQLite either.

@@ -25,9 +25,7 @@ _CHILD_LEVEL = {
 }
 
 
-def jurisdiction_create(
-    *, actor: User | None, code: str, name: str, parent: Jurisdiction | None
-) -> Jurisdiction:
+def jurisdiction_create(*, actor: User | None, code: str, name: str, parent: Jurisdiction | None) -> Jurisdiction:
     """Add a node under `parent`; its level follows from the parent's."""
     if actor is not None:
         require(actor, "jurisdiction.manage")
@@ -107,9 +105,7 @@ def login_failure_record(*, keys: list[str], username: str) -> None:
     now = clock.now()
     with transaction.atomic():
         for key in keys:
-            throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(
-                key=key, defaults={"updated_at": now}
-            )
+            throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key, defaults={"updated_at": now})
             if throttle.locked_until and throttle.locked_until <= now:
                 throttle.failures = 0
                 throttle.locked_until = None
@@ -118,7 +114,9 @@ def login_failure_record(*, keys: list[str], username: str) -> None:
                 throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
             throttle.updated_at = now
             throttle.save()
-        audit.record(actor=None, action="auth.login_failed", object_label=username[:150], after={"username": username[:150]})
+        audit.record(
+            actor=None, action="auth.login_failed", object_label=username[:150], after={"username": username[:150]}
+        )
 
 
 def login_success_record(*, user: User, keys: list[str]) -> None:
@@ -191,7 +189,9 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
-            audit.record(actor=actor, action="api_token.revoke", obj=token, object_label=f"{token.user.username}:{token.prefix}")
+            audit.record(
+                actor=actor, action="api_token.revoke", obj=token, object_label=f"{token.user.username}:{token.prefix}"
+            )
     return token
 
 

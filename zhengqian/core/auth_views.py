@@ -56,7 +56,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING_KEY] = user.pk
                 request.session["zq_pending_next"] = _next_url(request)
                 return redirect("core:totp_setup")
-            elif isinstance(user, User) and user.totp_confirmed and not actions.totp_check(user=user, code=form.cleaned_data["otp"] or ""):
+            elif (
+                isinstance(user, User)
+                and user.totp_confirmed
+                and not actions.totp_check(user=user, code=form.cleaned_data["otp"] or "")
+            ):
                 actions.login_failure_record(keys=keys, username=username)
                 form.add_error("otp", "动态口令不正确或未填写。")
             else:
@@ -92,7 +96,8 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     return render(
-        request, "core/totp_setup.html",
+        request,
+        "core/totp_setup.html",
         {"form": form, "secret": secret, "qr_svg": buffer.getvalue().decode("utf-8"), "pending": pending},
     )
 

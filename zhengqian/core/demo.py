@@ -56,7 +56,10 @@ def load(log: Callable[[str], None]) -> None:
         if User.objects.filter(username=username).exists():
             continue
         user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, full_name=full_name, role=role,
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            role=role,
             jurisdiction=Jurisdiction.objects.get(code=place),
             department=Department.objects.get(code=department) if department else None,
             is_staff=role == Role.SYSTEM_ADMIN,
@@ -67,6 +70,10 @@ def load(log: Callable[[str], None]) -> None:
 
 
 def logins() -> list[str]:
-    lines = [f"  {username:<14} {DEMO_PASSWORD}   {role.label}（{full_name}）" for username, full_name, role, _, _ in USERS]
-    lines.append(f"  admin 需动态口令：密钥 {DEMO_ADMIN_TOTP_SECRET}；当前口令：.venv/bin/python manage.py totp_code admin")
+    lines = [
+        f"  {username:<14} {DEMO_PASSWORD}   {role.label}（{full_name}）" for username, full_name, role, _, _ in USERS
+    ]
+    lines.append(
+        f"  admin 需动态口令：密钥 {DEMO_ADMIN_TOTP_SECRET}；当前口令：.venv/bin/python manage.py totp_code admin"
+    )
     return lines

@@ -25,8 +25,12 @@ class StyledForm(forms.Form):
 
 
 class LoginForm(StyledForm):
-    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label="密码", max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label="密码", max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     otp = forms.CharField(
         label="动态口令",
         max_length=6,
@@ -38,7 +42,9 @@ class LoginForm(StyledForm):
 
 class TotpConfirmForm(StyledForm):
     code = forms.CharField(
-        label="动态口令", min_length=6, max_length=6,
+        label="动态口令",
+        min_length=6,
+        max_length=6,
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
@@ -52,7 +58,9 @@ class JurisdictionCreateForm(StyledForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if parents is not None:
             self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["parent"].label_from_instance = lambda node: f"{'　' * node.depth}{node.name}（{node.get_level_display()}）"  # type: ignore[attr-defined]
+        self.fields["parent"].label_from_instance = lambda node: (
+            f"{'　' * node.depth}{node.name}（{node.get_level_display()}）"
+        )  # type: ignore[attr-defined]
 
 
 class JurisdictionEditForm(StyledForm):

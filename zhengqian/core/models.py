@@ -139,6 +139,9 @@ class LoginThrottle(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
@@ -154,6 +157,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
 
 
 class AuditEvent(models.Model):

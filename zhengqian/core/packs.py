@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from zhengqian.domain.errors import InvalidInput
 from zhengqian.domain.policy import PolicyPack, available_packs, load_pack
 
 
-@lru_cache(maxsize=None)
+@cache
 def pack(code: str) -> PolicyPack:
     return load_pack(code)
 

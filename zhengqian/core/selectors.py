@@ -47,9 +47,7 @@ def districts_for(*, user: User) -> QuerySet[Jurisdiction]:
     """Districts a user may open projects in: their own district (a district user's node)."""
     if not user.scope_path:
         return Jurisdiction.objects.none()
-    return Jurisdiction.objects.filter(
-        level=JurisdictionLevel.DISTRICT, path=user.scope_path
-    )
+    return Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT, path=user.scope_path)
 
 
 def audit_events_for(*, user: User, action: str = "", search: str = "") -> QuerySet[AuditEvent]:

@@ -47,7 +47,9 @@ def jurisdiction_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def jurisdiction_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "jurisdiction.manage")
-    parents = selectors.jurisdictions_for(user=request.user, include_inactive=False).exclude(level=JurisdictionLevel.GROUP)
+    parents = selectors.jurisdictions_for(user=request.user, include_inactive=False).exclude(
+        level=JurisdictionLevel.GROUP
+    )
     form = JurisdictionCreateForm(request.POST or None, parents=parents, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,8 +92,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_list.html",
-        {"page": paginate(request, events, per_page=50), "search": search, "action": action,
-         "querystring": querystring_without_page(request)},
+        {
+            "page": paginate(request, events, per_page=50),
+            "search": search,
+            "action": action,
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

@@ -15,7 +15,17 @@ from zhengqian.domain.errors import InvalidInput
 
 from .models import Project, ProjectStatus
 
-PROJECT_FIELDS = ["code", "name", "purpose", "owner_name", "district", "townships", "land_area", "policy_pack", "status"]
+PROJECT_FIELDS = [
+    "code",
+    "name",
+    "purpose",
+    "owner_name",
+    "district",
+    "townships",
+    "land_area",
+    "policy_pack",
+    "status",
+]
 
 
 def _checked_area(value: Decimal | str | int) -> Decimal:
@@ -84,8 +94,16 @@ def project_create(
         if Project.objects.filter(code=code).exists():
             raise InvalidInput(f"项目编号 {code} 已存在。", field="code")
         project = Project(
-            code=code, name=name, purpose=purpose, owner_name=owner_name, district=district,
-            land_area=area, policy_pack=policy_pack, created_by=actor, created_at=now, updated_at=now,
+            code=code,
+            name=name,
+            purpose=purpose,
+            owner_name=owner_name,
+            district=district,
+            land_area=area,
+            policy_pack=policy_pack,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
         )
         try:
             with transaction.atomic():
@@ -94,8 +112,11 @@ def project_create(
             raise InvalidInput(f"项目编号 {code} 已存在。", field="code") from None
         project.townships.set(chosen)
         audit.record(
-            actor=actor, action="project.create", obj=project,
-            after=audit.snapshot(project, PROJECT_FIELDS), jurisdiction_path=district.path,
+            actor=actor,
+            action="project.create",
+            obj=project,
+            after=audit.snapshot(project, PROJECT_FIELDS),
+            jurisdiction_path=district.path,
         )
     return project
 
@@ -132,7 +153,12 @@ def project_update(
         after = audit.snapshot(project, PROJECT_FIELDS)
         if after != before:
             audit.record(
-                actor=actor, action="project.update", obj=project, before=before, after=after,
-                reason=reason.strip(), jurisdiction_path=project.district.path,
+                actor=actor,
+                action="project.update",
+                obj=project,
+                before=before,
+                after=after,
+                reason=reason.strip(),
+                jurisdiction_path=project.district.path,
             )
     return project

@@ -86,8 +86,11 @@ def _townships(request: HttpRequest, ids: list[int]) -> list[Jurisdiction]:
 @router.get("", response=ProjectPage, summary="项目列表（本人辖区）")
 def project_list(request: HttpRequest, filters: Query[ProjectFilter]) -> dict[str, object]:
     qs = selectors.projects_for(
-        user=request.user, search=filters.q, status=filters.status,
-        township_id=filters.township_id, policy_pack=filters.policy_pack,
+        user=request.user,
+        search=filters.q,
+        status=filters.status,
+        township_id=filters.township_id,
+        policy_pack=filters.policy_pack,
     )
     return {"count": qs.count(), "page": max(filters.page, 1), "items": list(qs[page_slice(filters.page)])}
 
@@ -99,13 +102,21 @@ def project_detail(request: HttpRequest, project_id: int) -> object:
 
 @router.post("", response={201: ProjectOut}, summary="新建项目")
 def project_create(request: HttpRequest, payload: ProjectCreateIn) -> Status:
-    district = jurisdictions_for(user=request.user, level=JurisdictionLevel.DISTRICT).filter(pk=payload.district_id).first()
+    district = (
+        jurisdictions_for(user=request.user, level=JurisdictionLevel.DISTRICT).filter(pk=payload.district_id).first()
+    )
     if district is None:
         raise InvalidInput("所属区县不存在或不在您的辖区。", field="district_id")
     project = actions.project_create(
-        actor=request.user, code=payload.code, name=payload.name, owner_name=payload.owner_name,
-        district=district, townships=_townships(request, payload.township_ids), land_area=payload.land_area,
-        policy_pack=payload.policy_pack, purpose=payload.purpose,
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        owner_name=payload.owner_name,
+        district=district,
+        townships=_townships(request, payload.township_ids),
+        land_area=payload.land_area,
+        policy_pack=payload.policy_pack,
+        purpose=payload.purpose,
     )
     return Status(201, selectors.project_get(user=request.user, pk=project.pk))
 
@@ -114,8 +125,14 @@ def project_create(request: HttpRequest, payload: ProjectCreateIn) -> Status:
 def project_update(request: HttpRequest, project_id: int, payload: ProjectUpdateIn) -> object:
     project = selectors.project_get(user=request.user, pk=project_id)
     actions.project_update(
-        actor=request.user, project=project, name=payload.name, owner_name=payload.owner_name,
-        townships=_townships(request, payload.township_ids), land_area=payload.land_area,
-        status=payload.status, purpose=payload.purpose, reason=payload.reason,
+        actor=request.user,
+        project=project,
+        name=payload.name,
+        owner_name=payload.owner_name,
+        townships=_townships(request, payload.township_ids),
+        land_area=payload.land_area,
+        status=payload.status,
+        purpose=payload.purpose,
+        reason=payload.reason,
     )
     return selectors.project_get(user=request.user, pk=project_id)

@@ -17,13 +17,21 @@ class ProjectForm(StyledForm):
     owner_name = forms.CharField(label="业主单位", max_length=120)
     district = forms.ModelChoiceField(label="所属区县", queryset=Jurisdiction.objects.none(), empty_label=None)
     townships = forms.ModelMultipleChoiceField(
-        label="涉及镇街", queryset=Jurisdiction.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="涉及镇街",
+        queryset=Jurisdiction.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一个涉及镇街。"},
     )
     land_area = forms.DecimalField(
-        label="征地总面积（平方米）", max_digits=14, decimal_places=2, min_value=0,
-        error_messages={"invalid": "征地总面积须为数字（平方米）。", "min_value": "征地总面积不能为负数。",
-                        "max_decimal_places": "征地总面积最多保留两位小数。"},
+        label="征地总面积（平方米）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "invalid": "征地总面积须为数字（平方米）。",
+            "min_value": "征地总面积不能为负数。",
+            "max_decimal_places": "征地总面积最多保留两位小数。",
+        },
     )
     policy_pack = forms.ChoiceField(label="适用政策", choices=())
     status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices, initial=ProjectStatus.PREPARING)

@@ -27,7 +27,10 @@ class Project(models.Model):
     purpose = models.TextField("用地用途", blank=True)
     owner_name = models.CharField("业主单位", max_length=120)
     district = models.ForeignKey(
-        Jurisdiction, verbose_name="所属区县", on_delete=models.PROTECT, related_name="projects",
+        Jurisdiction,
+        verbose_name="所属区县",
+        on_delete=models.PROTECT,
+        related_name="projects",
         limit_choices_to={"level": "district"},
     )
     townships = models.ManyToManyField(

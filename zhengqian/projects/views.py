@@ -35,9 +35,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "projects/project_list.html",
         {
             "page": paginate(request, projects),
-            "search": search, "status": status, "township_id": township_id, "pack": policy_pack,
-            "statuses": ProjectStatus.choices, "townships": townships_for(user=request.user),
-            "packs": pack_choices(), "querystring": querystring_without_page(request),
+            "search": search,
+            "status": status,
+            "township_id": township_id,
+            "pack": policy_pack,
+            "statuses": ProjectStatus.choices,
+            "townships": townships_for(user=request.user),
+            "packs": pack_choices(),
+            "querystring": querystring_without_page(request),
             "can_create": can(request.user, "project.create"),
         },
     )
@@ -60,7 +65,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "project.create")
-    form = ProjectForm(request.POST or None, districts=districts_for(user=request.user), townships=townships_for(user=request.user))
+    form = ProjectForm(
+        request.POST or None, districts=districts_for(user=request.user), townships=townships_for(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = actions.project_create(actor=request.user, **form.cleaned_data)
@@ -77,12 +84,20 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     require(request.user, "project.edit")
     initial = {
-        "code": project.code, "name": project.name, "owner_name": project.owner_name, "district": project.district,
-        "townships": list(project.townships.all()), "land_area": project.land_area,
-        "policy_pack": project.policy_pack, "status": project.status, "purpose": project.purpose,
+        "code": project.code,
+        "name": project.name,
+        "owner_name": project.owner_name,
+        "district": project.district,
+        "townships": list(project.townships.all()),
+        "land_area": project.land_area,
+        "policy_pack": project.policy_pack,
+        "status": project.status,
+        "purpose": project.purpose,
     }
     form = ProjectForm(
-        request.POST or None, initial=initial, editing=True,
+        request.POST or None,
+        initial=initial,
+        editing=True,
         districts=districts_for(user=request.user) | type(project.district).objects.filter(pk=project.district_id),
         townships=townships_for(user=request.user).filter(parent=project.district),
     )
@@ -95,4 +110,6 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存。")
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "title": f"编辑项目：{project.name}", "project": project})
+    return render(
+        request, "projects/project_form.html", {"form": form, "title": f"编辑项目：{project.name}", "project": project}
+    )

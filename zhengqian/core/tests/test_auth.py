@@ -89,5 +89,7 @@ def test_session_expires_when_idle():
 
 
 def test_open_redirect_is_refused(client, clerk_a):
-    response = client.post("/login/", {"username": "clerk_a", "password": "Passw0rd!2026", "next": "https://evil.example/"})
+    response = client.post(
+        "/login/", {"username": "clerk_a", "password": "Passw0rd!2026", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"

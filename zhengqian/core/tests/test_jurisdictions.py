@@ -52,7 +52,9 @@ def test_admin_ui_create_and_rename(client, make_user, district, township_a):
     response = client.post(f"/jurisdictions/{node.pk}/", {"name": "新建村（更名）", "is_active": "on"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="jurisdiction.update", object_id=str(node.pk)).exists()
-    page = client.post("/jurisdictions/new/", {"parent": township_a.pk, "code": "500113110203", "name": "重复"}).content.decode()
+    page = client.post(
+        "/jurisdictions/new/", {"parent": township_a.pk, "code": "500113110203", "name": "重复"}
+    ).content.decode()
     assert "已存在" in page
 
 

@@ -25,6 +25,7 @@ OBJECT_URLS: dict[str, Builder] = {
     "api-1:project_update": lambda o: {"project_id": o["project"].pk},
 }
 
+
 def _project_body(o: dict[str, Any]) -> dict[str, Any]:
     return {"name": "x", "owner_name": "y", "township_ids": [o["township"].pk], "land_area": "1", "status": "preparing"}
 
@@ -46,7 +47,8 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[st
 
 def _object_routes() -> set[str]:
     return {
-        name for name, pattern in _named_patterns(get_resolver())
+        name
+        for name, pattern in _named_patterns(get_resolver())
         if pattern.pattern.converters and not name.startswith("admin:")
     }
 

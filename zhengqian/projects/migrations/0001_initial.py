@@ -6,38 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='项目编号')),
-                ('name', models.CharField(max_length=120, verbose_name='项目名称')),
-                ('purpose', models.TextField(blank=True, verbose_name='用地用途')),
-                ('owner_name', models.CharField(max_length=120, verbose_name='业主单位')),
-                ('land_area', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='征地总面积（平方米）')),
-                ('policy_pack', models.CharField(max_length=40, verbose_name='适用政策')),
-                ('status', models.CharField(choices=[('preparing', '筹备中'), ('in_progress', '实施中'), ('suspended', '暂停'), ('completed', '已完成'), ('archived', '已归档')], default='preparing', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('district', models.ForeignKey(limit_choices_to={'level': 'district'}, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='core.jurisdiction', verbose_name='所属区县')),
-                ('townships', models.ManyToManyField(limit_choices_to={'level': 'township'}, related_name='township_projects', to='core.jurisdiction', verbose_name='涉及镇街')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="项目编号")),
+                ("name", models.CharField(max_length=120, verbose_name="项目名称")),
+                ("purpose", models.TextField(blank=True, verbose_name="用地用途")),
+                ("owner_name", models.CharField(max_length=120, verbose_name="业主单位")),
+                (
+                    "land_area",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="征地总面积（平方米）"),
+                ),
+                ("policy_pack", models.CharField(max_length=40, verbose_name="适用政策")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "筹备中"),
+                            ("in_progress", "实施中"),
+                            ("suspended", "暂停"),
+                            ("completed", "已完成"),
+                            ("archived", "已归档"),
+                        ],
+                        default="preparing",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "district"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="core.jurisdiction",
+                        verbose_name="所属区县",
+                    ),
+                ),
+                (
+                    "townships",
+                    models.ManyToManyField(
+                        limit_choices_to={"level": "township"},
+                        related_name="township_projects",
+                        to="core.jurisdiction",
+                        verbose_name="涉及镇街",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '征地项目',
-                'verbose_name_plural': '征地项目',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='projects_pr_status_7ee874_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('land_area__gte', 0)), name='project_land_area_not_negative'), models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='project_code_not_blank'), models.CheckConstraint(condition=models.Q(('status__in', ['preparing', 'in_progress', 'suspended', 'completed', 'archived'])), name='project_status_valid')],
+                "verbose_name": "征地项目",
+                "verbose_name_plural": "征地项目",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["status", "created_at"], name="projects_pr_status_7ee874_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("land_area__gte", 0)), name="project_land_area_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("code", ""), _negated=True), name="project_code_not_blank"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["preparing", "in_progress", "suspended", "completed", "archived"])
+                        ),
+                        name="project_status_valid",
+                    ),
+                ],
             },
         ),
     ]

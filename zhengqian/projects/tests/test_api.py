@@ -19,7 +19,9 @@ def token_for(username: str) -> str:
 def office_api(client, office_user):
     token = token_for("office")
     return lambda method, url, body=None: getattr(client, method)(
-        url, data=json.dumps(body) if body is not None else None, content_type="application/json",
+        url,
+        data=json.dumps(body) if body is not None else None,
+        content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
 
@@ -50,22 +52,42 @@ def test_session_auth_works(client, clerk_a, project_a, project_b):
 
 
 def test_create_and_update_through_api(office_api, district, township_a, township_b):
-    body = {"code": "API-1", "name": "接口项目", "owner_name": "业主", "district_id": district.pk,
-            "township_ids": [township_a.pk], "land_area": "500.25", "policy_pack": "banan-2015"}
+    body = {
+        "code": "API-1",
+        "name": "接口项目",
+        "owner_name": "业主",
+        "district_id": district.pk,
+        "township_ids": [township_a.pk],
+        "land_area": "500.25",
+        "policy_pack": "banan-2015",
+    }
     response = office_api("post", "/api/v1/projects", body)
     assert response.status_code == 201, response.content
     created = response.json()
     assert created["land_area"] == "500.25"
-    update = {"name": "接口项目二", "owner_name": "业主", "township_ids": [township_a.pk, township_b.pk],
-              "land_area": "600", "status": "in_progress", "reason": "测试"}
+    update = {
+        "name": "接口项目二",
+        "owner_name": "业主",
+        "township_ids": [township_a.pk, township_b.pk],
+        "land_area": "600",
+        "status": "in_progress",
+        "reason": "测试",
+    }
     response = office_api("put", f"/api/v1/projects/{created['id']}", update)
     assert response.status_code == 200
     assert response.json()["township_ids"] == sorted([township_a.pk, township_b.pk])
 
 
 def test_api_bad_input_names_the_field(office_api, district, township_a):
-    body = {"code": "API-2", "name": "x", "owner_name": "y", "district_id": district.pk,
-            "township_ids": [township_a.pk], "land_area": "-1", "policy_pack": "banan-2015"}
+    body = {
+        "code": "API-2",
+        "name": "x",
+        "owner_name": "y",
+        "district_id": district.pk,
+        "township_ids": [township_a.pk],
+        "land_area": "-1",
+        "policy_pack": "banan-2015",
+    }
     response = office_api("post", "/api/v1/projects", body)
     assert response.status_code == 400
     assert response.json()["field"] == "land_area"

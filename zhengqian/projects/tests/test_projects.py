@@ -13,8 +13,15 @@ from zhengqian.projects.models import Project
 
 
 def create(actor, district, townships, **overrides):
-    data = dict(code="P-1", name="道路", owner_name="公司", district=district, townships=townships,
-                land_area="100.5", policy_pack="putian-2014")
+    data = dict(
+        code="P-1",
+        name="道路",
+        owner_name="公司",
+        district=district,
+        townships=townships,
+        land_area="100.5",
+        policy_pack="putian-2014",
+    )
     data.update(overrides)
     return actions.project_create(actor=actor, **data)
 
@@ -65,8 +72,14 @@ def test_township_clerk_cannot_create(clerk_a, district, township_a):
 
 def test_update_records_before_after_and_reason(office_user, project_a, township_a, township_b):
     actions.project_update(
-        actor=office_user, project=project_a, name="界石道路二期", owner_name="建设公司",
-        townships=[township_a, township_b], land_area="20000", status="in_progress", reason="规划调整",
+        actor=office_user,
+        project=project_a,
+        name="界石道路二期",
+        owner_name="建设公司",
+        townships=[township_a, township_b],
+        land_area="20000",
+        status="in_progress",
+        reason="规划调整",
     )
     event = AuditEvent.objects.get(action="project.update")
     assert event.before["name"] == "界石道路" and event.after["name"] == "界石道路二期"
@@ -110,8 +123,18 @@ def test_list_page_query_count_does_not_grow_with_rows(client, office_user, dist
 
 def test_create_page_shows_field_errors_in_chinese(client, office_user, district, township_a):
     client.force_login(office_user)
-    response = client.post("/projects/new/", {"code": "", "name": "x", "owner_name": "y", "district": district.pk,
-                                              "townships": [township_a.pk], "land_area": "-5", "policy_pack": "putian-2014"})
+    response = client.post(
+        "/projects/new/",
+        {
+            "code": "",
+            "name": "x",
+            "owner_name": "y",
+            "district": district.pk,
+            "townships": [township_a.pk],
+            "land_area": "-5",
+            "policy_pack": "putian-2014",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "项目编号：这个字段是必填项。" in page or "项目编号：" in page
@@ -121,8 +144,18 @@ def test_create_page_shows_field_errors_in_chinese(client, office_user, district
 
 def test_create_page_then_detail_shows_history(client, office_user, district, township_a):
     client.force_login(office_user)
-    response = client.post("/projects/new/", {"code": "WEB-1", "name": "网页项目", "owner_name": "业主", "district": district.pk,
-                                              "townships": [township_a.pk], "land_area": "1234.56", "policy_pack": "putian-2014"})
+    response = client.post(
+        "/projects/new/",
+        {
+            "code": "WEB-1",
+            "name": "网页项目",
+            "owner_name": "业主",
+            "district": district.pk,
+            "townships": [township_a.pk],
+            "land_area": "1234.56",
+            "policy_pack": "putian-2014",
+        },
+    )
     project = Project.objects.get(code="WEB-1")
     assert response["Location"] == f"/projects/{project.pk}/"
     detail = client.get(response["Location"]).content.decode()
