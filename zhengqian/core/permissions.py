@@ -10,9 +10,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
         {"jurisdiction.manage", "project.create", "project.edit", "audit.view", "calendar.manage", "user.manage"}
     ),
-    Role.LEADERSHIP_OFFICE: frozenset({"project.create", "project.edit", "audit.view", "standard.approve"}),
-    Role.EXPROPRIATION_OFFICE: frozenset({"project.create", "project.edit", "audit.view"}),
-    Role.TOWNSHIP_CLERK: frozenset({"audit.view"}),
+    Role.LEADERSHIP_OFFICE: frozenset(
+        {"project.create", "project.edit", "audit.view", "standard.approve", "register.freeze"}
+    ),
+    Role.EXPROPRIATION_OFFICE: frozenset(
+        {
+            "project.create", "project.edit", "audit.view",
+            "household.edit", "person.view_full_id", "register.freeze", "survey.close",
+        }
+    ),
+    Role.TOWNSHIP_CLERK: frozenset({"audit.view", "household.edit", "person.view_full_id"}),
     Role.DEPARTMENT_OFFICER: frozenset({"audit.view"}),
     Role.FINANCE_OFFICER: frozenset({"audit.view"}),
     Role.SUPERVISOR: frozenset({"audit.view"}),
