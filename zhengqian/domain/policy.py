@@ -17,18 +17,51 @@ text, unknown step references, bad period rules, cycles in ``extends``, ``requir
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Any
 
 from zhengqian.domain.calendar import PeriodRule
 from zhengqian.domain.errors import CalendarError, PolicyError
+from zhengqian.domain.policy_format import format_pack
+from zhengqian.domain.policy_model import (
+    _CODE,
+    _DEADLINE_KEYS,
+    _DONE,
+    _GATE_KEYS,
+    _PACK_CODE,
+    _PACK_KEYS,
+    _RULE_KEYS,
+    _RULE_TEXT,
+    _SECTIONS,
+    _STEP_KEYS,
+    _THRESHOLD_KEYS,
+    ACTORS,
+    COMPARISONS,
+    DEADLINE_KINDS,
+    EVIDENCE_KINDS,
+    FACTS,
+    MAX_QUOTE_LENGTH,
+    PACKS_DIRECTORY,
+    RULE_VALUES,
+    SCOPES,
+    THRESHOLD_UNITS,
+    Citation,
+    DeadlineRule,
+    Gate,
+    PolicyPack,
+    Rule,
+    Step,
+    Threshold,
+    ThresholdValue,
+    _Item,
+    _step_key,
+    normalise_text,
+)
 
 __all__ = [
     "ACTORS",
@@ -54,335 +87,6 @@ __all__ = [
     "load_pack",
     "normalise_text",
 ]
-
-PACKS_DIRECTORY = Path(__file__).resolve().parent.parent / "policies"
-
-SCOPES = ("project", "household", "forced_vacate")
-DEADLINE_KINDS = ("within", "after", "at_least")
-COMPARISONS = (">=", ">", "<=", "<", "==")
-MAX_QUOTE_LENGTH = 60
-
-#: Who performs a step (role codes; the glossary's parties).
-ACTORS: Mapping[str, str] = {
-    "approving_authority": "有批准权的人民政府（国务院或省级人民政府）",
-    "district_government": "区/县人民政府（管委会）",
-    "leadership_group": "征地拆迁工作领导小组",
-    "leadership_office": "领导小组办公室",
-    "expropriation_office": "征地办 / 征收办公室（征地实施单位）",
-    "township": "镇人民政府 / 街道办事处",
-    "village": "村委会 / 村民小组",
-    "collective": "农村集体经济组织",
-    "department": "职能部门",
-    "finance": "财政部门",
-    "project_owner": "业主单位 / 平台公司",
-    "court": "人民法院",
-    "household": "被征地农户 / 被征收人",
-}
-
-#: What a step leaves behind as proof.
-EVIDENCE_KINDS: Mapping[str, str] = {
-    "document": "文书",
-    "photo": "照片",
-    "video": "录像",
-    "minutes": "会议记录 / 笔录",
-    "signature_list": "签字名册",
-    "service_proof": "送达回证",
-    "bank_record": "银行凭证",
-    "map": "图件",
-}
-
-#: Facts a gate may require, besides ``<step>_done`` for every step of the pack.
-FACTS: Mapping[str, str] = {
-    "funds_in_place": "征地补偿等有关费用已测算落实、足额到位",
-    "funds_in_special_account": "征收补偿资金已足额缴存征地拆迁专户",
-    "paid_in_full": "补偿费用已足额支付到位",
-    "pledge_signed": "分管区领导和平台公司已作出书面承诺",
-    "pre_clearance_approved": "先行清理已经区政府集体研究审批",
-    "pre_funding_in_place": "征地拆迁前置资金已足额到位",
-    "resettlement_in_place": "货币补偿或房屋产权调换等安置已落实到位",
-    "social_security_funds_in_place": "被征地农民社会保障费用已足额到位",
-    "social_security_funds_reviewed": "社会保障资金落实情况已经人力资源和社会保障部门审核",
-    "special_account_opened": "已建立资金管理专户并按项目建立专帐",
-    "standard_approved": "补偿标准已经领导小组和区政府审定",
-}
-
-THRESHOLD_UNITS: Mapping[str, str] = {
-    "share": "比例",
-    "households": "户",
-    "persons": "人",
-    "days": "日",
-    "working_days": "个工作日",
-    "months": "个月",
-    "hours": "小时",
-}
-
-#: Rules whose ``value`` is one of a closed set (the engine branches on it).
-RULE_VALUES: Mapping[str, tuple[str, ...]] = {
-    "late_registration": ("waived", "survey_result_used"),
-}
-
-DeadlineKind: TypeAlias = Literal["within", "after", "at_least"]
-ThresholdValue: TypeAlias = Fraction | Decimal | int
-
-_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_PACK_CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-_RULE_TEXT = re.compile(r"^\s*([+-]?\d+)\s*([^\d\s].*?)\s*$")
-_WHITESPACE = re.compile(r"\s+")
-_DONE = "_done"
-
-_SECTIONS = ("steps", "deadlines", "gates", "thresholds", "rules")
-_PACK_KEYS = frozenset({"code", "name", "document", "document_title", "version", "extends", "source"})
-_CITATION_KEYS = frozenset({"document", "clause", "quote"})
-_STEP_KEYS = _CITATION_KEYS | {
-    "name",
-    "scope",
-    "order",
-    "actor",
-    "requires",
-    "evidence",
-    "optional",
-}
-_DEADLINE_KEYS = _CITATION_KEYS | {
-    "name",
-    "anchor",
-    "target",
-    "rule",
-    "kind",
-    "starts_after",
-}
-_GATE_KEYS = _CITATION_KEYS | {"name", "step", "requires", "message"}
-_THRESHOLD_KEYS = _CITATION_KEYS | {"name", "value", "comparison", "unit"}
-_RULE_KEYS = _CITATION_KEYS | {"name", "text", "value"}
-
-
-def normalise_text(text: str) -> str:
-    """``text`` without any whitespace: how quotes are compared with their source (the texts
-    break lines mid-sentence, and Chinese has no meaningful spaces)."""
-    return _WHITESPACE.sub("", text)
-
-
-# --------------------------------------------------------------------------- value objects
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """Where an item comes from: document short name, clause, and a verbatim quote."""
-
-    document: str
-    clause: str
-    quote: str
-
-    @property
-    def label(self) -> str:
-        """``"putian-2014 (四)"``, ``"实施条例 第三十一条"``."""
-        return f"{self.document} {self.clause}"
-
-    def __str__(self) -> str:
-        return f"{self.label}「{self.quote}」"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One step of the procedure, for a project, a household or the forced-vacate chain."""
-
-    code: str
-    name: str
-    scope: str
-    order: int
-    actor: str
-    requires: tuple[str, ...]
-    evidence: tuple[str, ...]
-    citation: Citation
-    optional: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineRule:
-    """A period that starts when ``anchor`` is done and bounds ``target``.
-
-    ``kind``: ``within`` — target done on or before the due date; ``at_least`` — the anchor's
-    own period (a notice's posting) lasts at least that long, so the target comes after the due
-    date; ``after`` — a waiting period, the target may be taken only after the due date.
-    ``starts_after`` names another deadline whose due date starts this one instead of the
-    anchor's date (e.g. "补偿决定书（10日内）" counted from the end of the 7-working-day notice).
-    """
-
-    code: str
-    name: str
-    anchor: str
-    target: str
-    rule: PeriodRule
-    kind: DeadlineKind
-    citation: Citation
-    starts_after: str | None = None
-
-    @property
-    def is_limit(self) -> bool:
-        """True for ``within`` (a latest date), False for a minimum or waiting period."""
-        return self.kind == "within"
-
-
-@dataclass(frozen=True, slots=True)
-class Gate:
-    """A refusal: ``step`` may not be done until the fact ``requires`` holds."""
-
-    code: str
-    name: str
-    step: str
-    requires: str
-    message: str
-    citation: Citation
-
-    @property
-    def refusal(self) -> str:
-        """The user's message with its clause: "不能发布征收土地公告：征地尚未批准（putian-2014 (四)）"."""
-        return f"{self.message}（{self.citation.label}）"
-
-
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """A number the law fixes: a quorum (2/3), a window (5 working days), a time (2 hours)."""
-
-    code: str
-    name: str
-    value: ThresholdValue
-    unit: str
-    comparison: str
-    citation: Citation
-
-    def met_by(self, actual: ThresholdValue) -> bool:
-        """Whether ``actual`` satisfies the threshold, e.g. ``Fraction(attending, total)``
-        against the 2/3 assembly quorum (三分之二以上 includes 2/3 itself: ``>=``)."""
-        left, right = _as_fraction(actual), _as_fraction(self.value)
-        if self.comparison == ">=":
-            return left >= right
-        if self.comparison == ">":
-            return left > right
-        if self.comparison == "<=":
-            return left <= right
-        if self.comparison == "<":
-            return left < right
-        return left == right
-
-    @property
-    def display(self) -> str:
-        """``"≥ 2/3"``, ``"≤ 5个工作日"``."""
-        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[self.comparison]
-        unit = "" if self.unit == "share" else THRESHOLD_UNITS[self.unit]
-        return f"{symbol} {self.value}{unit}"
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A rule that is not a date: late registration waived, one standard per project…
-
-    ``value`` is a short machine-readable setting ("waived", "survey_result_used", "zero");
-    for rules listed in :data:`RULE_VALUES` it is one of a closed set.
-    """
-
-    code: str
-    name: str
-    text: str
-    citation: Citation
-    value: str = ""
-
-
-_Item = TypeVar("_Item", Step, DeadlineRule, Gate, Threshold, Rule)
-
-
-@dataclass(frozen=True)
-class PolicyPack:
-    """A pack merged with its ancestors: the complete rules a project is bound to.
-
-    ``lineage`` lists ``code@version`` from the root (national) pack down; ``fingerprint`` is
-    the SHA-256 of the files in that order, so a project can tell if its pack was edited.
-    """
-
-    code: str
-    name: str
-    document: str
-    document_title: str
-    version: str
-    extends: str | None
-    steps: tuple[Step, ...]
-    deadlines: tuple[DeadlineRule, ...]
-    gates: tuple[Gate, ...]
-    thresholds: tuple[Threshold, ...]
-    rules: tuple[Rule, ...]
-    lineage: tuple[str, ...] = ()
-    fingerprint: str = ""
-
-    @cached_property
-    def _steps(self) -> dict[str, Step]:
-        return {item.code: item for item in self.steps}
-
-    @cached_property
-    def _deadlines(self) -> dict[str, DeadlineRule]:
-        return {item.code: item for item in self.deadlines}
-
-    @cached_property
-    def _gates(self) -> dict[str, Gate]:
-        return {item.code: item for item in self.gates}
-
-    @cached_property
-    def _thresholds(self) -> dict[str, Threshold]:
-        return {item.code: item for item in self.thresholds}
-
-    @cached_property
-    def _rules(self) -> dict[str, Rule]:
-        return {item.code: item for item in self.rules}
-
-    def _lookup(self, index: Mapping[str, _Item], code: str, what: str) -> _Item:
-        try:
-            return index[code]
-        except KeyError:
-            raise PolicyError(f"策略包 {self.code} 中没有{what}：{code}", field=code) from None
-
-    def has_step(self, code: str) -> bool:
-        return code in self._steps
-
-    def step(self, code: str) -> Step:
-        return self._lookup(self._steps, code, "步骤")
-
-    def deadline(self, code: str) -> DeadlineRule:
-        return self._lookup(self._deadlines, code, "期限")
-
-    def gate(self, code: str) -> Gate:
-        return self._lookup(self._gates, code, "关口")
-
-    def threshold(self, code: str) -> Threshold:
-        return self._lookup(self._thresholds, code, "阈值")
-
-    def rule(self, code: str) -> Rule:
-        return self._lookup(self._rules, code, "规则")
-
-    def steps_for(self, scope: str) -> tuple[Step, ...]:
-        """The steps of one scope, in procedure order."""
-        if scope not in SCOPES:
-            raise PolicyError(f"未知的步骤范围：{scope}（应为 {'、'.join(SCOPES)}）", field="scope")
-        return tuple(sorted((s for s in self.steps if s.scope == scope), key=_step_key))
-
-    def gates_for(self, step: str) -> tuple[Gate, ...]:
-        """The gates guarding ``step``."""
-        self.step(step)
-        return tuple(gate for gate in self.gates if gate.step == step)
-
-    def deadlines_for(self, target: str) -> tuple[DeadlineRule, ...]:
-        """The deadlines bounding ``target``."""
-        self.step(target)
-        return tuple(item for item in self.deadlines if item.target == target)
-
-    def facts(self) -> tuple[str, ...]:
-        """Every fact a gate of this pack may require: :data:`FACTS` and ``<step>_done``."""
-        return tuple(sorted({*FACTS, *(f"{step.code}{_DONE}" for step in self.steps)}))
-
-
-def _step_key(step: Step) -> tuple[int, str]:
-    return (step.order, step.code)
-
-
-def _as_fraction(value: ThresholdValue) -> Fraction:
-    return Fraction(value)
 
 
 # --------------------------------------------------------------------------- reading TOML
@@ -895,60 +599,3 @@ def _validate_gates(
             f"gates.{gate.code}.requires",
             f"未知的事实：{fact}（可用：FACTS 中的事实，或“步骤代码_done”）",
         )
-
-
-# --------------------------------------------------------------------------- display
-
-
-def format_pack(pack: PolicyPack) -> str:
-    """Plain-text listing for ``manage.py policy_show PACK``: every item with its citation."""
-    lines = [f"{pack.code}  {pack.name}", f"版本：{pack.version}"]
-    lines.append(f"依据：{pack.document_title}")
-    if pack.extends:
-        lines.append(f"继承：{pack.extends}")
-    if pack.lineage:
-        lines.append(f"来源链：{' → '.join(pack.lineage)}")
-    if pack.fingerprint:
-        lines.append(f"指纹：{pack.fingerprint}")
-    scope_names = {"project": "项目步骤", "household": "到户步骤", "forced_vacate": "强制腾地"}
-    for scope in SCOPES:
-        steps = pack.steps_for(scope)
-        if not steps:
-            continue
-        lines += ["", f"{scope_names[scope]}（{scope}）"]
-        for step in steps:
-            flags = "（可选）" if step.optional else ""
-            lines.append(f"  {step.order:>4}  {step.code}  {step.name}{flags}")
-            lines.append(
-                f"        执行：{step.actor}  前置：{', '.join(step.requires) or '—'}"
-                f"  证据：{', '.join(step.evidence) or '—'}"
-            )
-            lines.append(f"        {step.citation}")
-    kinds = {"within": "{rule}内", "after": "{rule}期满后", "at_least": "不少于{rule}"}
-    if pack.deadlines:
-        lines += ["", "期限"]
-        for item in sorted(pack.deadlines, key=lambda d: (pack.step(d.target).order, d.code)):
-            start = f"{item.anchor}" + (f"（{item.starts_after} 期满起）" if item.starts_after else "")
-            lines.append(
-                f"  {item.code}  {item.name}：{start} → {item.target}，"
-                f"{kinds[item.kind].format(rule=item.rule)}（{item.kind}）"
-            )
-            lines.append(f"        {item.citation}")
-    if pack.gates:
-        lines += ["", "关口"]
-        for gate in sorted(pack.gates, key=lambda g: (pack.step(g.step).order, g.code)):
-            lines.append(f"  {gate.code}  {gate.name}：{gate.step} 须先满足 {gate.requires}")
-            lines.append(f"        拒绝：{gate.refusal}")
-            lines.append(f"        {gate.citation}")
-    if pack.thresholds:
-        lines += ["", "阈值"]
-        for threshold in pack.thresholds:
-            lines.append(f"  {threshold.code}  {threshold.name}：{threshold.display}")
-            lines.append(f"        {threshold.citation}")
-    if pack.rules:
-        lines += ["", "规则"]
-        for rule in pack.rules:
-            value = f" = {rule.value}" if rule.value else ""
-            lines.append(f"  {rule.code}{value}  {rule.name}：{rule.text}")
-            lines.append(f"        {rule.citation}")
-    return "\n".join(lines) + "\n"
