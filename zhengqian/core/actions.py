@@ -208,3 +208,32 @@ def api_token_authenticate(plain: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def password_change(*, actor: User, old_password: str, new_password: str, new_password_again: str) -> None:
+    """Change one's own password under the password rules (AUTH_PASSWORD_VALIDATORS)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if not actor.check_password(old_password):
+        raise InvalidInput("原密码不正确。", field="old_password")
+    if new_password != new_password_again:
+        raise InvalidInput("两次输入的新密码不一致。", field="new_password_again")
+    try:
+        validate_password(new_password, user=actor)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="new_password") from None
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit.record(actor=actor, action="auth.password_change", obj=actor)
+
+
+def totp_disable(*, actor: User) -> None:
+    """Switch the second factor off; administrators may not (it is required for them)."""
+    if actor.totp_required:
+        raise InvalidInput("系统管理员必须启用动态口令，不能关闭。", field=None)
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(totp_secret_encrypted="", totp_confirmed=False)
+        audit.record(actor=actor, action="auth.totp_disable", obj=actor)
+    actor.totp_secret_encrypted, actor.totp_confirmed = "", False

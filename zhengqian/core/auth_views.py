@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pyotp
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +13,7 @@ from zhengqian.domain.errors import InvalidInput
 
 from . import actions, clock
 from .forms import LoginForm, TotpConfirmForm
+from .http import qr_svg
 from .models import User
 
 PENDING_KEY = "zq_pending_totp_user"
@@ -93,12 +90,8 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
             actions.login_success_record(user=pending, keys=_throttle_keys(request, pending.username))
             return redirect(target)
     uri = pyotp.TOTP(secret).provisioning_uri(name=pending.username, issuer_name="征迁系统")
-    buffer = io.BytesIO()
-    qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     return render(
-        request,
-        "core/totp_setup.html",
-        {"form": form, "secret": secret, "qr_svg": buffer.getvalue().decode("utf-8"), "pending": pending},
+        request, "core/totp_setup.html", {"form": form, "secret": secret, "qr_svg": qr_svg(uri), "pending": pending}
     )
 
 

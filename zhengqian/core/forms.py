@@ -66,3 +66,17 @@ class JurisdictionCreateForm(StyledForm):
 class JurisdictionEditForm(StyledForm):
     name = forms.CharField(label="名称", max_length=60)
     is_active = forms.BooleanField(label="有效", required=False)
+
+
+class PasswordChangeStyledForm(StyledForm):
+    old_password = forms.CharField(
+        label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 10 位，须同时包含字母和数字（或符号），不能与用户名相近。",
+    )
+    new_password_again = forms.CharField(
+        label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import qrcode
+import qrcode.image.svg
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -29,3 +32,10 @@ def querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG QR code (TOTP enrolment, printable notices linking to the public page)."""
+    buffer = io.BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return buffer.getvalue().decode("utf-8")

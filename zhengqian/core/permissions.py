@@ -15,8 +15,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.EXPROPRIATION_OFFICE: frozenset(
         {
-            "project.create", "project.edit", "audit.view",
-            "household.edit", "person.view_full_id", "register.freeze", "survey.close",
+            "project.create",
+            "project.edit",
+            "audit.view",
+            "household.edit",
+            "person.view_full_id",
+            "register.freeze",
+            "survey.close",
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset({"audit.view", "household.edit", "person.view_full_id"}),

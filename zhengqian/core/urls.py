@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth_views, views
+from . import account_views, auth_views, views
 
 app_name = "core"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("login/", auth_views.login_view, name="login"),
     path("login/totp/", auth_views.totp_setup_view, name="totp_setup"),
     path("logout/", auth_views.logout_view, name="logout"),
+    path("account/", account_views.account, name="account"),
+    path("account/totp/", account_views.account_totp, name="account_totp"),
+    path("account/totp/disable/", account_views.account_totp_disable, name="account_totp_disable"),
+    path("account/tokens/<int:pk>/revoke/", account_views.account_token_revoke, name="account_token_revoke"),
     path("healthz", views.healthz, name="healthz"),
     path("jurisdictions/", views.jurisdiction_list, name="jurisdiction_list"),
     path("jurisdictions/new/", views.jurisdiction_create, name="jurisdiction_create"),
