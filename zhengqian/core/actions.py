@@ -237,3 +237,124 @@ def totp_disable(*, actor: User) -> None:
         User.objects.filter(pk=actor.pk).update(totp_secret_encrypted="", totp_confirmed=False)
         audit.record(actor=actor, action="auth.totp_disable", obj=actor)
     actor.totp_secret_encrypted, actor.totp_confirmed = "", False
+
+
+# --- staff accounts ---------------------------------------------------------------------
+
+USER_FIELDS = ["username", "full_name", "phone", "role", "jurisdiction", "department", "is_active"]
+
+
+def _checked_account(*, actor: User, role: str, jurisdiction: Jurisdiction, department: object | None) -> None:
+    from .models import Role
+
+    if role not in Role.values:
+        raise InvalidInput("角色无效。", field="role")
+    if not jurisdiction.path.startswith(actor.scope_path or "\0"):
+        raise InvalidInput("所属区划不在您的管辖范围内。", field="jurisdiction")
+    if role == Role.DEPARTMENT_OFFICER and department is None:
+        raise InvalidInput("部门经办人须指定所属部门。", field="department")
+
+
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    full_name: str,
+    role: str,
+    jurisdiction: Jurisdiction,
+    password: str,
+    department: object | None = None,
+    phone: str = "",
+) -> User:
+    """Open a staff account bound to one jurisdiction node (its scope)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    require(actor, "user.manage")
+    username = username.strip()
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        raise InvalidInput("用户名只能由字母、数字、下划线和点组成。", field="username")
+    _checked_account(actor=actor, role=role, jurisdiction=jurisdiction, department=department)
+    candidate = User(username=username, full_name=full_name.strip())
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from None
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise InvalidInput(f"用户名 {username} 已存在。", field="username")
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            full_name=full_name.strip(),
+            role=role,
+            jurisdiction=jurisdiction,
+            department=department,
+            phone=phone.strip(),
+        )
+        audit.record(
+            actor=actor,
+            action="user.create",
+            obj=user,
+            after=audit.snapshot(user, USER_FIELDS),
+            jurisdiction_path=jurisdiction.path,
+        )
+    return user
+
+
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    role: str,
+    jurisdiction: Jurisdiction,
+    is_active: bool,
+    department: object | None = None,
+    phone: str = "",
+    reset_totp: bool = False,
+    reason: str = "",
+) -> User:
+    """Change a staff account's role, scope or state; optionally re-issue its second factor."""
+    require(actor, "user.manage")
+    _checked_account(actor=actor, role=role, jurisdiction=jurisdiction, department=department)
+    if user.pk == actor.pk and (not is_active or role != actor.role):
+        raise InvalidInput("不能停用自己的账号或修改自己的角色。", field="role")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = audit.snapshot(user, USER_FIELDS)
+        user.full_name, user.role, user.jurisdiction = full_name.strip(), role, jurisdiction
+        user.department, user.phone, user.is_active = department, phone.strip(), is_active  # type: ignore[assignment]
+        if reset_totp:
+            user.totp_secret_encrypted, user.totp_confirmed = "", False
+        user.save()
+        after = audit.snapshot(user, USER_FIELDS)
+        if reset_totp:
+            after["totp"] = "reset"
+        audit.record(
+            actor=actor,
+            action="user.update",
+            obj=user,
+            before=before,
+            after=after,
+            reason=reason.strip(),
+            jurisdiction_path=jurisdiction.path,
+        )
+    return user
+
+
+def user_password_reset(*, actor: User, user: User, password: str) -> None:
+    """An administrator sets a temporary password (the user changes it on the account page)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    require(actor, "user.manage")
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        LoginThrottle.objects.filter(key=f"user:{user.username.lower()}").delete()
+        audit.record(actor=actor, action="user.password_reset", obj=user, jurisdiction_path=user.scope_path or "")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from .models import Jurisdiction
+from .models import Department, Jurisdiction
 
 
 class StyledForm(forms.Form):
@@ -80,3 +82,40 @@ class PasswordChangeStyledForm(StyledForm):
     new_password_again = forms.CharField(
         label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+
+class UserForm(StyledForm):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=40)
+    phone = forms.CharField(label="电话", max_length=20, required=False)
+    role = forms.ChoiceField(label="角色", choices=())
+    jurisdiction = forms.ModelChoiceField(label="所属区划（可见范围）", queryset=Jurisdiction.objects.none())
+    department = forms.ModelChoiceField(label="所属部门", queryset=Department.objects.all(), required=False)
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 10 位，须同时包含字母和数字（或符号）。",
+    )
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    reset_totp = forms.BooleanField(label="重置动态口令（更换手机时）", required=False)
+    reason = forms.CharField(label="修改原因", max_length=500, required=False)
+
+    def __init__(self, *args: Any, jurisdictions: Any, editing: bool = False, **kwargs: Any) -> None:
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda node: f"{'　' * node.depth}{node.name}（{node.get_level_display()}）"
+        )
+        if editing:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            for name in ("is_active", "reset_totp", "reason"):
+                del self.fields[name]
+
+
+class PasswordResetForm(StyledForm):
+    password = forms.CharField(label="临时密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

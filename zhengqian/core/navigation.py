@@ -21,6 +21,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("征地项目", "projects:list", "folder2-open"),
     NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
     NavItem("审计日志", "core:audit_list", "shield-check", "audit.view"),
+    NavItem("用户管理", "core:user_list", "people", "user.manage"),
 ]
 
 

@@ -57,3 +57,19 @@ def audit_events_for(*, user: User, action: str = "", search: str = "") -> Query
     if search:
         qs = qs.filter(Q(object_label__icontains=search) | Q(actor_label__icontains=search))
     return qs.order_by("-seq")
+
+
+def users_for(*, user: User, search: str = "", role: str = "") -> QuerySet[User]:
+    qs = User.objects.filter(scope_q(user, "jurisdiction__path")).select_related("jurisdiction", "department")
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("jurisdiction__path", "username")
+
+
+def user_get(*, user: User, pk: int) -> User:
+    try:
+        return users_for(user=user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("用户不存在") from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, auth_views, views
+from . import account_views, auth_views, user_views, views
 
 app_name = "core"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("jurisdictions/new/", views.jurisdiction_create, name="jurisdiction_create"),
     path("jurisdictions/<int:pk>/", views.jurisdiction_edit, name="jurisdiction_edit"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/new/", user_views.user_create, name="user_create"),
+    path("users/<int:pk>/", user_views.user_edit, name="user_edit"),
 ]

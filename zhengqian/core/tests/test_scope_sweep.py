@@ -21,6 +21,7 @@ OBJECT_URLS: dict[str, Builder] = {
     "projects:edit": lambda o: {"pk": o["project"].pk},
     "core:jurisdiction_edit": lambda o: {"pk": o["township"].pk},
     "core:account_token_revoke": lambda o: {"pk": o["token"].pk},
+    "core:user_edit": lambda o: {"pk": o["user"].pk},
     "api-1:jurisdiction_detail": lambda o: {"node_id": o["township"].pk},
     "api-1:project_detail": lambda o: {"project_id": o["project"].pk},
     "api-1:project_update": lambda o: {"project_id": o["project"].pk},
@@ -64,7 +65,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     from zhengqian.core.actions import api_token_create
 
     token, _ = api_token_create(actor=None, user=clerk_a)
-    return {"project": project_a, "township": township_a, "token": token}
+    return {"project": project_a, "township": township_a, "token": token, "user": clerk_a}
 
 
 @pytest.mark.parametrize("route", sorted(OBJECT_URLS))
