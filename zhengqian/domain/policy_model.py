@@ -316,6 +316,13 @@ class PolicyPack:
     def rule(self, code: str) -> Rule:
         return self._lookup(self._rules, code, "规则")
 
+    def has_rule(self, code: str) -> bool:
+        return any(rule.code == code for rule in self.rules)
+
+    def rule_value(self, code: str) -> str | None:
+        """The rule's closed-set value (e.g. late_registration = waived), None if absent."""
+        return self.rule(code).value if self.has_rule(code) else None
+
     def steps_for(self, scope: str) -> tuple[Step, ...]:
         """The steps of one scope, in procedure order."""
         if scope not in SCOPES:

@@ -38,13 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
-from fractions import Fraction
 
 from zhengqian.domain.calendar import WorkCalendar
+from zhengqian.domain.chain import ChainStep, chain_schedule
 from zhengqian.domain.deadlines import Deadline, days_left
-from zhengqian.domain.errors import DomainError, GateClosed, InvalidInput, PolicyError
+from zhengqian.domain.errors import DomainError, GateClosed, InvalidInput
 from zhengqian.domain.policy import (
     EVIDENCE_KINDS,
     FACTS,
@@ -52,10 +52,11 @@ from zhengqian.domain.policy import (
     Gate,
     PolicyPack,
     Step,
-    Threshold,
 )
 from zhengqian.domain.schedule import ScheduledDate, schedule
+from zhengqian.domain.votes import CLAUSE_INCLUSIVE, QuorumResult, assembly_quorum, hearing_rejection, hearing_trigger
 
+# The procedure's public API, including the thresholds (votes.py) and the chain (chain.py).
 __all__ = [
     "CLAUSE_INCLUSIVE",
     "ChainStep",
@@ -77,9 +78,6 @@ __all__ = [
     "late_registration_outcome",
 ]
 
-#: 民法典 第一千二百五十九条: "民法所称的'以上'、'以下'、'以内'、'届满'，包括本数；所称的
-#: '不满'、'超过'、'以外'，不包括本数。"
-CLAUSE_INCLUSIVE = "民法典 第一千二百五十九条"
 
 _DONE = "_done"
 
@@ -460,197 +458,6 @@ def _limit_reason(item: ScheduledDate, today: date) -> str:
     return f"{item.name}：应于 {item.due} 前完成，尚余 {(item.due - today).days} 日（{clause}）"
 
 
-# --------------------------------------------------------------------------- thresholds
-
-
-@dataclass(frozen=True, slots=True)
-class QuorumResult:
-    """A counted threshold: ``required`` is the smallest count of ``total`` that meets it."""
-
-    total: int
-    required: int
-    counted: int
-    met: bool
-    clause: str
-    explanation: str
-
-
-def _count(value: int, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"人数必须是整数：{value!r}", field=field)
-    if value < 0:
-        raise InvalidInput(f"人数不能为负数：{value}", field=field)
-    return value
-
-
-def _minimum(threshold: Threshold, total: int) -> int:
-    """The smallest whole count of ``total`` that meets a share threshold (>= or >)."""
-    share = Fraction(threshold.value) * total
-    if threshold.comparison == ">=":
-        return -((-share.numerator) // share.denominator)  # ceiling: 以上 includes the number
-    if threshold.comparison == ">":
-        return share.numerator // share.denominator + 1  # 超过 excludes it
-    raise InvalidInput(
-        f"阈值 {threshold.code} 不是“以上/超过”类的比例，不能计算最低人数", clause=threshold.citation.label
-    )
-
-
-def _share(threshold: Threshold, total: int, counted: int, what: str) -> tuple[int, bool, str]:
-    if threshold.unit != "share":
-        raise PolicyError(f"阈值 {threshold.code} 不是比例", field=threshold.code)
-    if total == 0:
-        raise InvalidInput(f"{what}为 0，无法计算比例", clause=threshold.citation.label, field="total")
-    if counted > total:
-        raise InvalidInput(f"计入人数 {counted} 超过{what} {total}", clause=threshold.citation.label, field="counted")
-    required = _minimum(threshold, total)
-    met = threshold.met_by(Fraction(counted, total))
-    word = "以上" if threshold.comparison == ">=" else "超过"
-    rule = f"{threshold.display}（“{word}”{'包括' if word == '以上' else '不包括'}本数，{CLAUSE_INCLUSIVE}）"
-    return required, met, rule
-
-
-def assembly_quorum(pack: PolicyPack, affected_households: int, present: int, proxies: int) -> QuorumResult:
-    """Whether the villager assembly is quorate: putian-2014 (一) "被征地农民大会应确保三分之二
-    以上的被征地农户代表参加", households counted by land-contract certificate, proxies counted
-    where the pack allows them ("因故未能参加会议的可委托他人参加"). Exactly 2/3 is met: 以上
-    includes the number (民法典 第一千二百五十九条). No affected households → InvalidInput."""
-    threshold = pack.threshold("assembly_quorum")
-    total = _count(affected_households, "affected_households")
-    present = _count(present, "present")
-    proxies = _count(proxies, "proxies")
-    allowed = _rule_value(pack, "assembly_proxy_allowed") == "allowed"
-    counted = present + (proxies if allowed else 0)
-    if present + proxies > total:
-        raise InvalidInput(
-            f"参会 {present} 户与委托 {proxies} 户之和超过被征地农户数 {total}",
-            clause=threshold.citation.label,
-            field="present",
-        )
-    required, met, rule = _share(threshold, total, counted, "被征地农户数")
-    proxy_note = f"、委托他人参加 {proxies} 户" if allowed else f"（委托 {proxies} 户不计入：本策略包未允许委托）"
-    explanation = (
-        f"被征地农户 {total} 户，亲自参加 {present} 户{proxy_note}，计 {counted} 户；"
-        f"应达 {rule}，即至少 {required} 户；{'已达到' if met else '未达到'}（{threshold.citation.label}）"
-    )
-    return QuorumResult(total, required, counted, met, threshold.citation.label, explanation)
-
-
-def hearing_rejection(pack: PolicyPack, representatives: int, disagreeing: int) -> QuorumResult:
-    """Whether the hearing representatives reject the coordination opinion: putian-2014 (三)
-    "三分之二以上的听证代表不同意协调意见的" (exactly 2/3 rejects). The consequence is the pack's
-    rule ``coordination_rejected`` (continue mass work), not a veto of the approval request."""
-    threshold = pack.threshold("hearing_rejection")
-    total = _count(representatives, "representatives")
-    counted = _count(disagreeing, "disagreeing")
-    required, met, rule = _share(threshold, total, counted, "听证代表人数")
-    consequence = ""
-    if met and _has_rule(pack, "coordination_rejected"):
-        consequence = f"；{pack.rule('coordination_rejected').text}"
-    explanation = (
-        f"听证代表 {total} 人，不同意协调意见 {counted} 人；否决须 {rule}，即至少 {required} 人；"
-        f"{'协调意见被否决' if met else '协调意见未被否决'}{consequence}（{threshold.citation.label}）"
-    )
-    return QuorumResult(total, required, counted, met, threshold.citation.label, explanation)
-
-
-def hearing_trigger(pack: PolicyPack, members: int, objecting: int) -> QuorumResult:
-    """Whether a hearing must be held: 实施条例 第二十八条 "多数被征地的农村集体经济组织成员
-    认为拟定的征地补偿安置方案不符合法律、法规规定的", 多数 read as more than half — exactly
-    half does not trigger it (超过 excludes the number, 民法典 第一千二百五十九条)."""
-    threshold = pack.threshold("hearing_trigger")
-    total = _count(members, "members")
-    counted = _count(objecting, "objecting")
-    required, met, rule = _share(threshold, total, counted, "集体经济组织成员人数")
-    explanation = (
-        f"被征地集体经济组织成员 {total} 人，认为方案不符合法律法规 {counted} 人；须 {rule}，即至少 {required} 人；"
-        f"{'应当组织听证' if met else '未达到应当组织听证的人数'}（{threshold.citation.label}）"
-    )
-    return QuorumResult(total, required, counted, met, threshold.citation.label, explanation)
-
-
-def _has_rule(pack: PolicyPack, code: str) -> bool:
-    return any(rule.code == code for rule in pack.rules)
-
-
-def _rule_value(pack: PolicyPack, code: str) -> str | None:
-    return pack.rule(code).value if _has_rule(pack, code) else None
-
-
-# --------------------------------------------------------------------------- forced vacating
-
-
-@dataclass(frozen=True, slots=True)
-class ChainStep:
-    """One document of the forced-vacate chain.
-
-    ``earliest`` is the first lawful day (the day after the last waiting period ends),
-    ``latest`` the last lawful day (the earliest ``within`` deadline); either is ``None`` when
-    the pack sets no such period or its start is not yet known. ``lawful`` is ``None`` until the
-    document is served, then whether ``served_on`` respects every period and precedes nothing it
-    requires.
-    """
-
-    step: Step
-    served_on: date | None
-    earliest: date | None
-    latest: date | None
-    provisional: bool
-    periods: tuple[ScheduledDate, ...]
-    gates: tuple[Gate, ...]
-    lawful: bool | None
-    notes: tuple[str, ...]
-
-
-def chain_schedule(pack: PolicyPack, calendar: WorkCalendar, served: Mapping[str, date]) -> tuple[ChainStep, ...]:
-    """The forced-vacate chain of ``pack`` (``scope = "forced_vacate"`` steps in order) with the
-    dates that follow from the documents already served.
-
-    yongzhou-linkage 五(一)5: 补偿告知书（7个工作日）→ 补偿决定书（10日内）→ 限期腾地通知书
-    （7个工作日）→ 限期腾地决定书（10日内）→ 履行行政决定催告书（6个月后）→ 申请人民法院强制执行;
-    each "10日内" runs from the end of the preceding 7-working-day period (``starts_after``).
-    putian-2014 (八) has no periods but gates: the stability assessment and resettlement in
-    place before the order to hand over land. ``served`` may also hold steps of other scopes
-    (the announcement) that a period starts from.
-    """
-    items = schedule(pack, calendar, served)
-    result: list[ChainStep] = []
-    for step in pack.steps_for("forced_vacate"):
-        mine = tuple(item for item in items if item.target == step.code)
-        waits = [item for item in mine if item.kind != "within"]
-        limits = [item for item in mine if item.kind == "within"]
-        earliest = max(item.due for item in waits) + timedelta(days=1) if waits else None
-        latest = min(item.due for item in limits) if limits else None
-        served_on = served.get(step.code)
-        notes: list[str] = []
-        lawful: bool | None = None
-        if served_on is not None:
-            lawful = True
-            for item in mine:
-                if not item.allows(served_on):
-                    lawful = False
-                    bound = "之前" if item.kind == "within" else "之后"
-                    notes.append(f"{item.name}：应在 {item.label} {bound}，实际 {served_on}（{item.citation.label}）")
-            for code in step.requires:
-                before = served.get(code)
-                if before is None or served_on < before:
-                    lawful = False
-                    notes.append(f"「{pack.step(code).name}」须在「{step.name}」之前（{step.citation.label}）")
-        result.append(
-            ChainStep(
-                step=step,
-                served_on=served_on,
-                earliest=earliest,
-                latest=latest,
-                provisional=any(item.provisional for item in mine),
-                periods=mine,
-                gates=pack.gates_for(step.code),
-                lawful=lawful,
-                notes=tuple(notes),
-            )
-        )
-    return tuple(result)
-
-
 # --------------------------------------------------------------------------- late registration
 
 
@@ -668,7 +475,7 @@ def late_registration(pack: PolicyPack) -> LateRegistration:
     视为放弃补偿权利" (``waived``); putian-2014 (五) "其补偿登记以征地实施单位的调查核实结果为准"
     (``survey_result_used``). A pack without the rule gets ``unspecified``: 土地管理法 第四十七条
     requires registration within the period but attaches no consequence to missing it."""
-    if not _has_rule(pack, "late_registration"):
+    if not pack.has_rule("late_registration"):
         return LateRegistration(
             "unspecified",
             f"策略包 {pack.code} 未规定逾期未办理补偿登记的后果；法律仅要求在公告规定期限内办理补偿登记"
