@@ -16,6 +16,28 @@ settings.register_profile("zhengqian", deadline=None, suppress_health_check=[Hea
 settings.load_profile("zhengqian")
 
 
+@pytest.fixture(autouse=True)
+def _official_calendar(request):
+    """Every test with a database sees the 2014–2026 official calendar that the data migration
+    seeds: a transactional test's flush deletes it, so it is put back when missing."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from zhengqian.legal.models import CalendarYear
+
+    if not CalendarYear.objects.filter(year=2026).exists():
+        import_module("zhengqian.legal.migrations.0002_seed_official_days").seed(apps, None)
+
+
 @pytest.fixture
 def frozen_clock() -> Iterator[datetime]:
     with clock.frozen("2026-03-02T09:30:00") as instant:

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "zhengqian.projects",
     "zhengqian.households",
     "zhengqian.legal",
+    "zhengqian.compensation",
+    "zhengqian.funds",
+    "zhengqian.procedure",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengqian.core.context_processors.navigation",
+                "zhengqian.procedure.context_processors.notifications",
             ],
         },
     }

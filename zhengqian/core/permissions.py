@@ -11,7 +11,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {"jurisdiction.manage", "project.create", "project.edit", "audit.view", "calendar.manage", "user.manage"}
     ),
     Role.LEADERSHIP_OFFICE: frozenset(
-        {"project.create", "project.edit", "audit.view", "standard.approve", "register.freeze"}
+        {"project.create", "project.edit", "audit.view", "standard.approve", "register.freeze", "procedure.act",
+         "procedure.fact", "procedure.override"}
     ),
     Role.EXPROPRIATION_OFFICE: frozenset(
         {
@@ -22,11 +23,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "person.view_full_id",
             "register.freeze",
             "survey.close",
+            "standard.edit",
+            "valuation.run",
+            "publicity.manage",
+            "agreement.manage",
+            "funds.manage",
+            "procedure.act",
+            "procedure.fact",
         }
     ),
-    Role.TOWNSHIP_CLERK: frozenset({"audit.view", "household.edit", "person.view_full_id"}),
+    Role.TOWNSHIP_CLERK: frozenset(
+        {"audit.view", "household.edit", "person.view_full_id", "valuation.run", "publicity.manage", "agreement.manage",
+         "procedure.act"}
+    ),
     Role.DEPARTMENT_OFFICER: frozenset({"audit.view"}),
-    Role.FINANCE_OFFICER: frozenset({"audit.view"}),
+    Role.FINANCE_OFFICER: frozenset(
+        {"audit.view", "funds.manage", "appropriation.approve", "payment.approve", "bank.exchange", "entry.reverse",
+         "procedure.fact"}
+    ),
     Role.SUPERVISOR: frozenset({"audit.view"}),
 }
 
