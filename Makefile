@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes: the suite is split over both cores (pytest-xdist).
+TEST_WORKERS ?= 2
 APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -37,7 +39,7 @@ run: demo
 
 test: install
 	@mkdir -p var
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done

@@ -47,11 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "zhengqian.core",
     "zhengqian.projects",
-    "zhengqian.households",
     "zhengqian.legal",
-    "zhengqian.compensation",
-    "zhengqian.funds",
-    "zhengqian.procedure",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +78,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengqian.core.context_processors.navigation",
-                "zhengqian.procedure.context_processors.notifications",
             ],
         },
     }

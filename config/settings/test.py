@@ -10,4 +10,4 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 LOGIN_FAILURE_LIMIT = 5
 
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0

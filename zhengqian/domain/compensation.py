@@ -318,7 +318,8 @@ class ParcelIn:
 
 @dataclass(frozen=True, slots=True)
 class BuildingIn:
-    """A surveyed building (房屋): structure, use, floor area and legality."""
+    """A surveyed building (房屋): structure, use, floor area and legality. The optional
+    labels (e.g. 砖混结构, 住宅) are shown in the line's description instead of the codes."""
 
     code: str
     structure: str
@@ -326,6 +327,8 @@ class BuildingIn:
     floor_area: Decimal
     legality: Legality = "permitted"
     after_cutoff: bool = False
+    structure_label: str = ""
+    use_label: str = ""
 
     def __post_init__(self) -> None:
         _non_negative(self.floor_area, f"{self.code}.floor_area", f"房屋 {self.code} 的面积")
@@ -343,6 +346,7 @@ class AttachmentIn:
     unit: str
     after_cutoff: bool = False
     is_crop: bool = False
+    kind_label: str = ""
 
     def __post_init__(self) -> None:
         _non_negative(self.quantity, f"{self.code}.quantity", f"附着物 {self.code} 的数量")
@@ -712,7 +716,8 @@ class _Pricer:
     def house(self, building: BuildingIn) -> None:
         """A building per m² by structure and use (banan-2015 五 原房补偿费), subject to the
         exclusions for rushed and unlawful building (banan-2015 三)."""
-        what = f"房屋 {building.code}（{building.structure}/{building.use}，{LEGALITY[building.legality]}）"
+        kind = f"{building.structure_label or building.structure}/{building.use_label or building.use}"
+        what = f"房屋 {building.code}（{kind}，{LEGALITY[building.legality]}）"
         area = building.floor_area
         description = f"{what}，{_number(area)} m²"
         item = f"house_{building.structure}_{building.use}"
@@ -784,7 +789,7 @@ class _Pricer:
         category = "standing_crop" if attachment.is_crop else "attachment"
         item = f"{'crop' if attachment.is_crop else 'attachment'}_{attachment.kind}"
         kind = "青苗" if attachment.is_crop else "附着物"
-        what = f"{kind} {attachment.code}（{attachment.kind}）"
+        what = f"{kind} {attachment.code}（{attachment.kind_label or attachment.kind}）"
         quantity = attachment.quantity
         unit = UNITS[attachment.unit]
         description = f"{what}，{_number(quantity)} {unit}"
