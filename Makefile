@@ -38,7 +38,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 bench: install

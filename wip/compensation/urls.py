@@ -1,0 +1,45 @@
+from django.urls import path
+
+from .views import agreements, publicity, standards, valuations
+
+app_name = "compensation"
+
+urlpatterns = [
+    path("", standards.index, name="index"),
+    path("projects/<int:project_id>/", standards.project_overview, name="project"),
+    path("projects/<int:project_id>/standards/new/", standards.standard_create, name="standard_create"),
+    path("projects/<int:project_id>/valuations/", valuations.valuation_list, name="valuation_list"),
+    path("projects/<int:project_id>/publicity/", publicity.publicity_list, name="publicity_list"),
+    path("projects/<int:project_id>/signing/", agreements.signing_queue, name="signing_queue"),
+    path("standards/<int:pk>/", standards.standard_detail, name="standard_detail"),
+    path("standards/<int:pk>/rates/new/", standards.rate_create, name="rate_create"),
+    path("standards/<int:pk>/rewards/new/", standards.reward_create, name="reward_create"),
+    path("standards/<int:pk>/submit/", standards.standard_submit, name="standard_submit"),
+    path("standards/<int:pk>/return/", standards.standard_return, name="standard_return"),
+    path("standards/<int:pk>/approve/", standards.standard_approve, name="standard_approve"),
+    path("standards/<int:pk>/reprice/", standards.standard_reprice, name="standard_reprice"),
+    path("rates/<int:pk>/edit/", standards.rate_edit, name="rate_edit"),
+    path("rates/<int:pk>/delete/", standards.rate_delete, name="rate_delete"),
+    path("rewards/<int:pk>/delete/", standards.reward_delete, name="reward_delete"),
+    path("jobs/<int:pk>/", standards.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", standards.job_progress, name="job_progress"),
+    path("households/<int:pk>/", valuations.household_valuation, name="household"),
+    path("households/<int:pk>/price/", valuations.valuation_run, name="valuation_run"),
+    path("households/<int:pk>/agreement/", agreements.agreement_generate, name="agreement_generate"),
+    path("valuations/<int:pk>/", valuations.valuation_detail, name="valuation_detail"),
+    path("valuations/<int:pk>/pdf/", valuations.valuation_pdf, name="valuation_pdf"),
+    path("publicity/<int:pk>/", publicity.publicity_detail, name="publicity_detail"),
+    path("publicity/<int:pk>/public/", publicity.publicity_public, name="publicity_public"),
+    path("publicity/<int:pk>/pdf/", publicity.publicity_pdf, name="publicity_pdf"),
+    path("publicity/<int:pk>/publish/", publicity.publicity_publish, name="publicity_publish"),
+    path("publicity/<int:pk>/close/", publicity.publicity_close, name="publicity_close"),
+    path("publicity/<int:pk>/objections/new/", publicity.objection_create, name="objection_create"),
+    path("objections/<int:pk>/resolve/", publicity.objection_resolve, name="objection_resolve"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/pdf/", agreements.agreement_pdf, name="agreement_pdf"),
+    path("agreements/<int:pk>/docx/", agreements.agreement_docx, name="agreement_docx"),
+    path("agreements/<int:pk>/scan/", agreements.agreement_scan, name="agreement_scan"),
+    path("agreements/<int:pk>/sign/", agreements.agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/supplement/", agreements.agreement_supplement, name="agreement_supplement"),
+    path("agreements/<int:pk>/update/", agreements.agreement_update, name="agreement_update"),
+]

@@ -1,0 +1,2 @@
+"""Staff pages of the compensation app, one module per family (standards, valuations,
+publicity, agreements)."""
