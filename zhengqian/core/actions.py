@@ -210,19 +210,24 @@ def api_token_authenticate(plain: str) -> User | None:
     return token.user
 
 
-def password_change(*, actor: User, old_password: str, new_password: str, new_password_again: str) -> None:
-    """Change one's own password under the password rules (AUTH_PASSWORD_VALIDATORS)."""
+def _checked_password(password: str, *, user: User, field: str) -> None:
+    """The password rules of AUTH_PASSWORD_VALIDATORS, as a refusal naming the field."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field=field) from None
+
+
+def password_change(*, actor: User, old_password: str, new_password: str, new_password_again: str) -> None:
+    """Change one's own password under the password rules (AUTH_PASSWORD_VALIDATORS)."""
     if not actor.check_password(old_password):
         raise InvalidInput("原密码不正确。", field="old_password")
     if new_password != new_password_again:
         raise InvalidInput("两次输入的新密码不一致。", field="new_password_again")
-    try:
-        validate_password(new_password, user=actor)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="new_password") from None
+    _checked_password(new_password, user=actor, field="new_password")
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
@@ -267,19 +272,12 @@ def user_create(
     phone: str = "",
 ) -> User:
     """Open a staff account bound to one jurisdiction node (its scope)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     require(actor, "user.manage")
     username = username.strip()
     if not username or not username.replace("_", "").replace(".", "").isalnum():
         raise InvalidInput("用户名只能由字母、数字、下划线和点组成。", field="username")
     _checked_account(actor=actor, role=role, jurisdiction=jurisdiction, department=department)
-    candidate = User(username=username, full_name=full_name.strip())
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="password") from None
+    _checked_password(password, user=User(username=username, full_name=full_name.strip()), field="password")
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise InvalidInput(f"用户名 {username} 已存在。", field="username")
@@ -345,14 +343,8 @@ def user_update(
 
 def user_password_reset(*, actor: User, user: User, password: str) -> None:
     """An administrator sets a temporary password (the user changes it on the account page)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     require(actor, "user.manage")
-    try:
-        validate_password(password, user=user)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="password") from None
+    _checked_password(password, user=user, field="password")
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
