@@ -64,9 +64,14 @@ def tolerance_for(zoom: int) -> float:
 
 
 def _simplified(texts: Sequence[str], tolerance: float) -> list[str]:
+    if not texts:
+        return []
     geometries = shapely.from_geojson(numpy.asarray(texts, dtype=object), on_invalid="ignore")
     if tolerance > 0:
-        geometries = shapely.simplify(geometries, tolerance, preserve_topology=True)
+        # Plain Douglas–Peucker (a dozen times faster than the topology-preserving variant): the
+        # result is only drawn, and a shape it collapses is drawn as it was.
+        simplified = shapely.simplify(geometries, tolerance, preserve_topology=False)
+        geometries = numpy.where(shapely.is_empty(simplified), geometries, simplified)
     return list(shapely.to_geojson(geometries))
 
 
@@ -76,36 +81,53 @@ def parcels_geojson(
     """GeoJSON text of a FeatureCollection of the visible parcels in `bbox`, at most `limit`,
     largest first.
 
-    `properties`: id, code, land class, area, household id/code/head and `state` (see
-    `_with_state`). The answer also says how many matched (`total`) and whether the list was
-    cut (`truncated`)."""
+    Shapes are simplified with half a pixel's tolerance; a parcel no wider than a few pixels
+    at this zoom is drawn as its bounding box, read from the index, so its shape is not even
+    loaded. `properties`: id, code, land class, area, household id/code/head and `state` (see
+    `_with_state`). The answer says whether the list was cut (`truncated`) and, when it was
+    not, how many matched (`total`; counting a cut list would cost a second pass)."""
     zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
     limit = max(1, min(MAX_LIMIT, limit))
+    tolerance = tolerance_for(zoom)
     qs = parcels_for(user=user, project_id=project.pk).filter(bbox_west__isnull=False)
     if bbox is not None:
         qs = qs.filter(
             bbox_west__lte=bbox.east, bbox_east__gte=bbox.west, bbox_south__lte=bbox.north, bbox_north__gte=bbox.south
         )
-    # First the keys, from the covering index only; then the shapes of just those parcels.
-    keys = list(qs.order_by("-area", "pk").values_list("pk", flat=True)[: limit + 1])
-    truncated = len(keys) > limit
-    keys = keys[:limit]
-    total = qs.order_by().count() if truncated else len(keys)
-    position = {key: index for index, key in enumerate(keys)}
+    # The keys and extents come from the covering index alone, largest first.
+    found = list(
+        qs.order_by("-area", "pk").values_list("pk", "bbox_west", "bbox_south", "bbox_east", "bbox_north")[: limit + 1]
+    )
+    truncated = len(found) > limit
+    chosen = found[:limit]
+    small = 6 * tolerance  # three pixels
+    boxes = {key: extent for key, *extent in chosen if max(extent[2] - extent[0], extent[3] - extent[1]) <= small}
+    position = {row[0]: index for index, row in enumerate(chosen)}
     rows = sorted(
-        _with_state(Parcel.objects.filter(pk__in=keys).order_by())
-        .annotate(shape=Cast("geometry", TextField()))
-        .values_list("pk", "code", "land_class", "area", "household_id", "household__code", "household__head_name",
-                     "state", "shape"),
+        _with_state(Parcel.objects.filter(pk__in=list(position)).order_by()).values_list(
+            "pk", "code", "land_class", "area", "household_id", "household__code", "household__head_name", "state"
+        ),
         key=lambda row: position[row[0]],
     )
-    shapes = _simplified([row[8] for row in rows], tolerance_for(zoom))
+    detailed = [key for key in position if key not in boxes]
+    shapes = dict(
+        zip(
+            detailed,
+            _simplified(
+                _texts_in_order(detailed),
+                tolerance,
+            ),
+            strict=True,
+        )
+    )
     features = []
-    for row, shape in zip(rows, shapes, strict=True):
+    for row in rows:
+        key = row[0]
+        shape = _box(boxes[key]) if key in boxes else shapes.get(key)
         if shape is None:
             continue
         properties = {
-            "id": row[0],
+            "id": key,
             "code": row[1],
             "land_class": row[2],
             "area": str(row[3]),
@@ -116,11 +138,26 @@ def parcels_geojson(
         }
         encoded = json.dumps(properties, ensure_ascii=False)
         features.append(f'{{"type":"Feature","geometry":{shape},"properties":{encoded}}}')
-    meta = {"total": total, "returned": len(features), "truncated": truncated, "zoom": zoom,
-            "tolerance": tolerance_for(zoom)}
+    meta = {"total": None if truncated else len(features), "returned": len(features), "truncated": truncated,
+            "zoom": zoom, "tolerance": tolerance, "boxes": len(boxes)}
     # Written as text: parsing thousands of shapes only to serialise them again costs more
     # than the query.
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]," + json.dumps(meta)[1:]
+
+
+def _texts_in_order(keys: list[int]) -> list[str]:
+    if not keys:
+        return []
+    texts = dict(
+        Parcel.objects.filter(pk__in=keys).annotate(shape=Cast("geometry", TextField())).values_list("pk", "shape")
+    )
+    return [texts[key] for key in keys]
+
+
+def _box(extent: list[float]) -> str:
+    west, south, east, north = (repr(float(value)) for value in extent)
+    ring = f"[{west},{south}],[{east},{south}],[{east},{north}],[{west},{north}],[{west},{south}]"
+    return '{"type":"Polygon","coordinates":[[' + ring + "]]}"
 
 
 def project_boundary(*, project: Project) -> dict[str, Any]:

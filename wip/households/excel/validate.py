@@ -25,9 +25,10 @@ from typing import Any
 import numpy
 import shapely
 from shapely.validation import explain_validity
-from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
 from stdnum.cn import ric
 
+from zhengqian.core import clock
 from zhengqian.core.models import Jurisdiction, JurisdictionLevel
 from zhengqian.domain.errors import InvalidInput
 from zhengqian.projects.models import SQUARE_METRES_PER_MU
@@ -136,6 +137,7 @@ class Context:
     existing: Existing
     this_year: int
     sealer: Sealer = field(default_factory=Sealer)
+    today: date = field(default_factory=clock.today)
 
 
 @dataclass
@@ -413,7 +415,7 @@ class _Checker:
         record["id_hash"] = ""
         if number_text:
             try:
-                checked = _checked_id(record["id_type"], number_text)
+                checked = _checked_id(record["id_type"], number_text, self.context.today)
             except InvalidInput as problem:
                 key = "id_type" if problem.field == "id_type" else "id_number"
                 self.error(sheet, number, key, problem.message, number_text)
@@ -724,19 +726,16 @@ def _ellipsoidal_areas(shapes: numpy.ndarray, good: numpy.ndarray) -> list[Decim
 
 
 @lru_cache(maxsize=8192)
-def _place_known(area: str, year: int) -> bool:
-    """python-stdnum's birth-place check depends only on the area code and the birth year."""
-    try:
-        ric.get_birth_place(f"{area}{year:04d}01010000")
-    except stdnum_errors.ValidationError:
-        return False
-    return True
+def _area_known(area: str) -> bool:
+    """The region-code check of idnumbers._check_resident_id, once per code."""
+    return bool(numdb.get("cn/loc").info(area)[-1][1])
 
 
-def _checked_id(id_type: str, number: str) -> CheckedId:
-    """idnumbers.check_id, answering the common valid resident ID without a table lookup per
-    person (the lookup is cached per area and year); anything else goes to check_id itself,
-    so the accepted numbers and the messages are the same."""
+def _checked_id(id_type: str, number: str, today: date | None = None) -> CheckedId:
+    """idnumbers.check_id, answering the common valid resident ID without python-stdnum's
+    table lookup per person (cached per region code); anything else — every refusal included —
+    goes to check_id itself, so the numbers accepted and the messages are the same (a property
+    test compares the two)."""
     number = number.upper()
     plausible = id_type in _RESIDENT_TYPES and len(number) == 18 and number.isascii() and number[:17].isdigit()
     if plausible and number[17] == ric.calc_check_digit(number):
@@ -744,7 +743,7 @@ def _checked_id(id_type: str, number: str) -> CheckedId:
             birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         except ValueError:
             birth = None
-        if birth is not None and _place_known(number[:6], birth.year):
+        if birth is not None and birth <= (today or clock.today()) and _area_known(number[:6]):
             return CheckedId(number=number, birth_date=birth, sex=Sex.MALE if int(number[16]) % 2 else Sex.FEMALE)
     return check_id(id_type, number)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zhengqian.core.models import AuditEvent
 from zhengqian.households import imports
@@ -409,22 +412,33 @@ def test_decimal_cells(value, expected):
         assert cells.float_to_hundredths(value) == Decimal(expected)
 
 
-def test_fast_id_check_agrees_with_idnumbers():
-    """validate._checked_id answers like idnumbers.check_id for valid and invalid numbers."""
-    from datetime import date
+@given(
+    area=st.sampled_from(["500113", "110105", "500222", "510212", "990000", "000000", "500101"]),
+    born=st.one_of(
+        st.dates(min_value=date(1890, 1, 1), max_value=date(2040, 12, 31)).map(lambda d: d.strftime("%Y%m%d")),
+        st.from_regex(r"\A(19|20)[0-9]{2}(1[3-9]|00|02)(3[0-9]|00)\Z"),
+    ),
+    serial=st.integers(min_value=0, max_value=999),
+    last=st.one_of(st.none(), st.sampled_from(list("0123456789Xx"))),
+)
+@settings(max_examples=300, deadline=None)
+def test_fast_id_check_agrees_with_idnumbers(area, born, serial, last):
+    """validate._checked_id accepts exactly what idnumbers.check_id accepts, with its messages."""
+    from stdnum.cn import ric
 
+    from zhengqian.core import clock
     from zhengqian.domain.errors import InvalidInput
     from zhengqian.households.excel.validate import _checked_id
     from zhengqian.households.idnumbers import check_id
 
-    numbers = [resident_id(7, date(2001, 2, 3)), resident_id(8, date(2010, 12, 31)), "11010519491231002x",
-               "500113199701010011", "500113199702300019", "990000200001010019", "50011320000101001", "ABC"]
-    for number in numbers:
+    body = f"{area}{born}{serial:03d}"
+    number = body + (last if last is not None else ric.calc_check_digit(body + "0"))
+    with clock.frozen("2026-03-02"):
         try:
             expected = check_id("resident_id", number)
         except InvalidInput as error:
             with pytest.raises(InvalidInput) as raised:
-                _checked_id("resident_id", number)
+                _checked_id("resident_id", number, date(2026, 3, 2))
             assert raised.value.message == error.message
         else:
-            assert _checked_id("resident_id", number) == expected
+            assert _checked_id("resident_id", number, date(2026, 3, 2)) == expected
