@@ -6,7 +6,11 @@ from zhengqian.api import api
 urlpatterns = [
     path("", include("zhengqian.core.urls")),
     path("projects/", include("zhengqian.projects.urls")),
+    path("households/", include("zhengqian.households.urls")),
     path("", include("zhengqian.legal.urls")),
+    path("compensation/", include("zhengqian.compensation.urls")),
+    path("funds/", include("zhengqian.funds.urls")),
+    path("procedure/", include("zhengqian.procedure.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -82,13 +82,23 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def _register_routers() -> None:
+    from zhengqian.compensation.api import router as compensation_router
     from zhengqian.core.api import router as core_router
+    from zhengqian.funds.api import router as funds_router
+    from zhengqian.households.api import router as households_router
+    from zhengqian.households.api_import import router as household_io_router
     from zhengqian.legal.api import router as legal_router
+    from zhengqian.procedure.api import router as procedure_router
     from zhengqian.projects.api import router as projects_router
 
     api.add_router("/", core_router)
     api.add_router("/projects", projects_router)
+    api.add_router("/households", households_router)
+    api.add_router("/projects", household_io_router)
     api.add_router("/", legal_router)
+    api.add_router("/funds", funds_router)
+    api.add_router("/compensation", compensation_router)
+    api.add_router("/procedure", procedure_router)
 
 
 _register_routers()

@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "zhengqian.core",
     "zhengqian.projects",
+    "zhengqian.households",
     "zhengqian.legal",
+    "zhengqian.compensation",
+    "zhengqian.procedure",
+    "zhengqian.funds",  # after procedure, so the funds demo's ledger facts replace facts recorded by hand
 ]
 
 MIDDLEWARE = [
@@ -78,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengqian.core.context_processors.navigation",
+                "zhengqian.procedure.context_processors.notifications",
             ],
         },
     }

@@ -19,6 +19,12 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("工作台", "core:home", "speedometer2"),
     NavItem("征地项目", "projects:list", "folder2-open"),
+    NavItem("户籍调查", "households:list", "house-door"),
+    NavItem("调查确认", "households:board", "clipboard-check"),
+    NavItem("导入户信息", "households:import_new", "upload", "household.edit"),
+    NavItem("程序看板", "procedure:board", "alarm"),
+    NavItem("补偿", "compensation:index", "cash-coin"),
+    NavItem("资金", "funds:overview", "bank"),
     NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
     NavItem("工作日历", "legal:calendar", "calendar3"),
     NavItem("政策包", "legal:policy_list", "journal-text"),

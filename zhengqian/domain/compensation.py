@@ -9,6 +9,11 @@ every yuan can be traced to a measurement and a rule. Amounts are ``Decimal`` on
 line is rounded once, with :func:`zhengqian.domain.money.round_fen`; totals are exact sums of
 rounded lines.
 
+The module is split by meaning: the standard's vocabulary and rate table are in
+:mod:`.compensation_standard`, the household inputs in :mod:`.compensation_inputs`, the lines,
+valuations and :func:`diff` in :mod:`.compensation_valuation`; pricing stays here and every
+public name is importable from here.
+
 Rate item codes follow the input they price (``<class>`` and ``<kind>`` are the survey's codes):
 
 =====================  ==============================  ==========================  ================
@@ -52,16 +57,25 @@ Readings encoded here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
-from itertools import pairwise
-from typing import Literal, TypeAlias
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from zhengqian.domain.compensation_inputs import AttachmentIn, BuildingIn, HouseholdInputs, ParcelIn
+from zhengqian.domain.compensation_standard import (
+    CATEGORIES,
+    COUNT_UNITS,
+    LEGALITY,
+    MU_IN_M2,
+    PAYEES,
+    UNITS,
+    Rate,
+    RewardWindow,
+    Standard,
+    m2_to_mu,
+)
+from zhengqian.domain.compensation_valuation import Line, LineChange, Valuation, ValuationDiff, diff
 from zhengqian.domain.errors import InvalidInput
-from zhengqian.domain.money import FEN, amount_in_words, round_fen, sum_money
+from zhengqian.domain.money import FEN, round_fen, sum_money
 from zhengqian.domain.policy import PolicyPack
 
 __all__ = [
@@ -87,440 +101,11 @@ __all__ = [
     "price",
 ]
 
-#: Compensation categories (glossary "Money"), in the order a valuation lists them.
-CATEGORIES: Mapping[str, str] = {
-    "land_compensation": "土地补偿费",
-    "resettlement_subsidy": "安置补助费",
-    "standing_crop": "青苗补偿费",
-    "house": "房屋补偿费",
-    "attachment": "地上附着物补偿费",
-    "relocation": "搬迁费",
-    "transition": "过渡费",
-    "social_security": "社会保障费",
-    "reward": "交地奖励",
-}
-
-UNITS: Mapping[str, str] = {
-    "mu": "亩",
-    "m2": "m²",
-    "m": "m",
-    "m3": "m³",
-    "item": "项",
-    "piece": "个",
-    "mouth": "口",
-    "seat": "座",
-    "plant": "株",
-    "person": "人",
-    "month": "月",
-    "household": "户",
-}
-
-PAYEES: Mapping[str, str] = {
-    "collective": "农村集体经济组织",
-    "owner": "产权人",
-    "contractor": "土地承包经营者",
-    "household": "被征收户",
-}
-
-LEGALITY: Mapping[str, str] = {
-    "permitted": "合法建筑",
-    "existing_unlawful": "存量“两违”建筑",
-    "new_unlawful": "新增“两违”建筑",
-}
-
-#: Units that count things; a rate per ``item`` prices any of them.
-COUNT_UNITS = frozenset({"item", "piece", "mouth", "seat", "plant"})
-
-#: Units a rate of each category may be set in.
-_CATEGORY_UNITS: Mapping[str, frozenset[str]] = {
-    "land_compensation": frozenset({"mu", "m2"}),
-    "resettlement_subsidy": frozenset({"person"}),
-    "standing_crop": frozenset({"mu", "m2", "m"}) | COUNT_UNITS,
-    "house": frozenset({"m2"}),
-    "attachment": frozenset({"m", "m2", "m3"}) | COUNT_UNITS,
-    "relocation": frozenset({"household"}),
-    "transition": frozenset({"month", "m2"}),
-    "social_security": frozenset({"person"}),
-}
-
-#: 1 亩 = 10000/15 m² (≈ 666.67 m²).
-MU_IN_M2 = Decimal(10000) / Decimal(15)
-_MU_PLACES = Decimal("0.0001")
-
 _CLAUSE_RUSHED = "实施条例 第二十六条"
 _CLAUSE_UNLAWFUL = "banan-2015 三"
 
-Legality: TypeAlias = Literal["permitted", "existing_unlawful", "new_unlawful"]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _decimal(value: object, what: str) -> Decimal:
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{what} must be Decimal, not {type(value).__name__}")
-    if not value.is_finite():
-        raise InvalidInput(f"{what} 不是有限数值：{value}", field=what)
-    return value
-
-
-def _non_negative(value: object, what: str, name: str) -> Decimal:
-    number = _decimal(value, what)
-    if number < 0:
-        raise InvalidInput(f"{name}不能为负数：{number}", field=what)
-    return number
-
-
-def _count(value: object, what: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be int, not {type(value).__name__}")
-    if value < 0:
-        raise InvalidInput(f"{name}不能为负数：{value}", field=what)
-    return value
-
-
-def _unique(codes: Iterable[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if not code or not code.strip():
-            raise InvalidInput(f"{what}编号不能为空", field=what)
-        if code in seen:
-            raise InvalidInput(f"{what}编号重复：{code}", field=code)
-        seen.add(code)
-
-
-# --------------------------------------------------------------------------- the standard
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """One rate of a standard: ``amount`` yuan per ``unit`` of ``item``, paid to ``payee``."""
-
-    category: str
-    item: str
-    name: str
-    unit: str
-    amount: Decimal
-    payee: str
-    clause: str
-
-    def __post_init__(self) -> None:
-        label = self.item or "（无代码）"
-        if not self.item.strip():
-            raise InvalidInput("单价项目代码不能为空", field="item")
-        if self.category not in _CATEGORY_UNITS:
-            raise InvalidInput(f"单价 {label}：未知的补偿类别 {self.category!r}", field=self.item)
-        if self.unit not in UNITS:
-            raise InvalidInput(f"单价 {label}：未知的计量单位 {self.unit!r}", field=self.item)
-        if self.unit not in _CATEGORY_UNITS[self.category]:
-            allowed = "、".join(UNITS[unit] for unit in sorted(_CATEGORY_UNITS[self.category]))
-            raise InvalidInput(
-                f"单价 {label}：{CATEGORIES[self.category]}不能按{UNITS[self.unit]}计（可用：{allowed}）",
-                field=self.item,
-            )
-        if self.payee not in PAYEES:
-            raise InvalidInput(f"单价 {label}：未知的支付对象 {self.payee!r}", field=self.item)
-        amount = _decimal(self.amount, f"{self.item}.amount")
-        if amount < 0:
-            raise InvalidInput(f"单价 {label} 不能为负数：{amount}", field=self.item)
-        if not self.name.strip():
-            raise InvalidInput(f"单价 {label} 缺少名称", field=self.item)
-        if not self.clause.strip():
-            raise InvalidInput(f"单价 {label} 缺少依据条款", field=self.item)
-
-
-@dataclass(frozen=True, slots=True)
-class RewardWindow:
-    """An early-handover reward (交地奖励, putian-2014 (十一)): households that hand over
-    between ``start`` and ``end`` (both included) receive ``amount_per_household`` yuan, or
-    ``percent`` per cent of their own compensation lines."""
-
-    start: date
-    end: date
-    clause: str
-    amount_per_household: Decimal | None = None
-    percent: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise InvalidInput(f"奖励期限 {self.start}—{self.end} 的结束日早于开始日", field="reward_windows")
-        if (self.amount_per_household is None) == (self.percent is None):
-            raise InvalidInput(
-                f"奖励期限 {self.start}—{self.end} 须且只须设定每户金额或比例之一", field="reward_windows"
-            )
-        if self.amount_per_household is not None:
-            _non_negative(self.amount_per_household, "amount_per_household", "奖励金额")
-        if self.percent is not None:
-            percent = _non_negative(self.percent, "percent", "奖励比例")
-            if percent > 100:
-                raise InvalidInput(f"奖励比例不能超过 100%：{percent}", field="percent")
-        if not self.clause.strip():
-            raise InvalidInput(f"奖励期限 {self.start}—{self.end} 缺少依据条款", field="reward_windows")
-
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-@dataclass(frozen=True)
-class Standard:
-    """A project's approved compensation standard, one version of it."""
-
-    code: str
-    version: str
-    rates: tuple[Rate, ...]
-    reward_windows: tuple[RewardWindow, ...] = ()
-    transition_months_default: int = 0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rates", tuple(self.rates))
-        object.__setattr__(self, "reward_windows", tuple(self.reward_windows))
-        for rate in self.rates:
-            if not isinstance(rate, Rate):
-                raise TypeError(f"rates must be Rate, not {type(rate).__name__}")
-        _unique((rate.item for rate in self.rates), "单价项目")
-        _count(self.transition_months_default, "transition_months_default", "默认过渡期")
-        windows = sorted(self.reward_windows, key=lambda window: window.start)
-        for before, after in pairwise(windows):
-            if after.start <= before.end:
-                raise InvalidInput(
-                    f"奖励期限重叠：{before.start}—{before.end} 与 {after.start}—{after.end}", field="reward_windows"
-                )
-
-    @property
-    def label(self) -> str:
-        return f"{self.code}@{self.version}"
-
-    @cached_property
-    def _index(self) -> dict[str, Rate]:
-        return {rate.item: rate for rate in self.rates}
-
-    def rate(self, item: str) -> Rate | None:
-        """The rate for ``item``, or ``None``."""
-        return self._index.get(item)
-
-
-# --------------------------------------------------------------------------- household inputs
-
-
-@dataclass(frozen=True, slots=True)
-class ParcelIn:
-    """A surveyed parcel (地块): its land class and area in m²."""
-
-    code: str
-    land_class: str
-    area_m2: Decimal
-    contractor: bool = True
-    after_cutoff: bool = False
-
-    def __post_init__(self) -> None:
-        _non_negative(self.area_m2, f"{self.code}.area_m2", f"地块 {self.code} 的面积")
-
-
-@dataclass(frozen=True, slots=True)
-class BuildingIn:
-    """A surveyed building (房屋): structure, use, floor area and legality. The optional
-    labels (e.g. 砖混结构, 住宅) are shown in the line's description instead of the codes."""
-
-    code: str
-    structure: str
-    use: str
-    floor_area: Decimal
-    legality: Legality = "permitted"
-    after_cutoff: bool = False
-    structure_label: str = ""
-    use_label: str = ""
-
-    def __post_init__(self) -> None:
-        _non_negative(self.floor_area, f"{self.code}.floor_area", f"房屋 {self.code} 的面积")
-        if self.legality not in LEGALITY:
-            raise InvalidInput(f"房屋 {self.code}：未知的合法性类别 {self.legality!r}", field=self.code)
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentIn:
-    """A surveyed attachment (附着物) or counted crop (``is_crop``: fruit trees, per item)."""
-
-    code: str
-    kind: str
-    quantity: Decimal
-    unit: str
-    after_cutoff: bool = False
-    is_crop: bool = False
-    kind_label: str = ""
-
-    def __post_init__(self) -> None:
-        _non_negative(self.quantity, f"{self.code}.quantity", f"附着物 {self.code} 的数量")
-        if self.unit not in UNITS:
-            raise InvalidInput(f"附着物 {self.code}：未知的计量单位 {self.unit!r}", field=self.code)
-
-
-@dataclass(frozen=True)
-class HouseholdInputs:
-    """What the survey found for one household (户). ``transition_months`` ``None`` means the
-    standard's default; ``handover_on`` is the day the household handed over, if it has."""
-
-    code: str
-    resettled_persons: int = 0
-    parcels: Sequence[ParcelIn] = ()
-    buildings: Sequence[BuildingIn] = ()
-    attachments: Sequence[AttachmentIn] = ()
-    transition_months: int | None = None
-    handover_on: date | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "parcels", tuple(self.parcels))
-        object.__setattr__(self, "buildings", tuple(self.buildings))
-        object.__setattr__(self, "attachments", tuple(self.attachments))
-        _count(self.resettled_persons, "resettled_persons", "安置人口")
-        if self.transition_months is not None:
-            _count(self.transition_months, "transition_months", "过渡期")
-        _unique((item.code for item in self.parcels), "地块")
-        _unique((item.code for item in self.buildings), "房屋")
-        _unique((item.code for item in self.attachments), "附着物")
-
-
-# --------------------------------------------------------------------------- lines and valuations
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One priced line: ``amount == round_fen(quantity × rate)``, rounded once.
-
-    ``source`` is the parcel, building or attachment code (or the household's code for
-    per-household lines); ``excluded_reason`` explains a zero line; ``case_by_case`` flags a
-    line awaiting or resting on a case-by-case decision (个案研究, banan-2015 三).
-    """
-
-    category: str
-    item: str
-    source: str
-    description: str
-    quantity: Decimal
-    unit: str
-    rate: Decimal
-    formula: str
-    amount: Decimal
-    payee: str
-    clause: str
-    excluded_reason: str = ""
-    case_by_case: bool = False
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """What identifies the line across re-pricings: category, source, item."""
-        return (self.category, self.source, self.item)
-
-    @property
-    def category_label(self) -> str:
-        return CATEGORIES[self.category]
-
-    @property
-    def payee_label(self) -> str:
-        return PAYEES[self.payee]
-
-
-@dataclass(frozen=True)
-class Valuation:
-    """A household priced against one standard version."""
-
-    household: str
-    standard: str
-    lines: tuple[Line, ...]
-
-    @property
-    def total(self) -> Decimal:
-        """The grand total: the exact sum of the (already rounded) lines."""
-        return round_fen(sum_money(line.amount for line in self.lines))
-
-    @property
-    def total_in_words(self) -> str:
-        """The grand total in capitals (大写), per 《支付结算办法》附件一."""
-        return amount_in_words(self.total)
-
-    @property
-    def total_by_category(self) -> dict[str, Decimal]:
-        """Totals per category, in :data:`CATEGORIES` order, for categories with lines."""
-        return _totals(self.lines, CATEGORIES, lambda line: line.category)
-
-    @property
-    def total_by_payee(self) -> dict[str, Decimal]:
-        """Totals per payee, in :data:`PAYEES` order, for payees with lines."""
-        return _totals(self.lines, PAYEES, lambda line: line.payee)
-
-    @property
-    def case_by_case(self) -> tuple[Line, ...]:
-        """Lines that await or rest on a case-by-case decision (个案研究)."""
-        return tuple(line for line in self.lines if line.case_by_case)
-
-
-def _totals(lines: Iterable[Line], order: Mapping[str, str], key: Callable[[Line], str]) -> dict[str, Decimal]:
-    sums: dict[str, Decimal] = {}
-    for line in lines:
-        sums[key(line)] = sums.get(key(line), Decimal("0.00")) + line.amount
-    return {code: round_fen(sums[code]) for code in order if code in sums}
-
-
-@dataclass(frozen=True, slots=True)
-class LineChange:
-    """One line that differs between two valuations (``None`` on the side it is missing)."""
-
-    key: tuple[str, str, str]
-    old: Line | None
-    new: Line | None
-
-    @property
-    def kind(self) -> Literal["added", "removed", "changed"]:
-        if self.old is None:
-            return "added"
-        if self.new is None:
-            return "removed"
-        return "changed"
-
-    @property
-    def delta(self) -> Decimal:
-        before = self.old.amount if self.old is not None else Decimal("0.00")
-        after = self.new.amount if self.new is not None else Decimal("0.00")
-        return round_fen(after - before)
-
-
-@dataclass(frozen=True)
-class ValuationDiff:
-    """What re-pricing changed (a new standard version, corrected survey data)."""
-
-    changed_lines: tuple[LineChange, ...]
-    old_total: Decimal
-    new_total: Decimal
-
-    @property
-    def delta(self) -> Decimal:
-        return round_fen(self.new_total - self.old_total)
-
-
-def diff(old: Valuation, new: Valuation) -> ValuationDiff:
-    """Lines added, removed or changed (quantity, unit, rate, amount, payee, exclusion) from
-    ``old`` to ``new``, in ``new``'s order then the removed ones, with both totals."""
-    before = {line.key: line for line in old.lines}
-    after = {line.key: line for line in new.lines}
-    changes: list[LineChange] = []
-    for key, line in after.items():
-        previous = before.get(key)
-        if previous is None or _signature(previous) != _signature(line):
-            changes.append(LineChange(key, previous, line))
-    changes.extend(LineChange(key, line, None) for key, line in before.items() if key not in after)
-    return ValuationDiff(tuple(changes), old.total, new.total)
-
-
-def _signature(line: Line) -> tuple[object, ...]:
-    return (line.quantity, line.unit, line.rate, line.amount, line.payee, line.excluded_reason, line.case_by_case)
-
 
 # --------------------------------------------------------------------------- pricing
-
-
-def m2_to_mu(area_m2: Decimal) -> Decimal:
-    """Square metres to 亩 (1 亩 = 10000/15 m²), kept to 4 decimals (ROUND_HALF_UP)."""
-    area = _non_negative(area_m2, "area_m2", "面积")
-    return (area * 15 / 10000).quantize(_MU_PLACES, rounding=ROUND_HALF_UP)
 
 
 def price(standard: Standard, inputs: HouseholdInputs, *, pack: PolicyPack | None = None) -> Valuation:

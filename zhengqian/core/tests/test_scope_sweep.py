@@ -12,6 +12,14 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from zhengqian.compensation.tests.sweep import COMPENSATION_BODIES, COMPENSATION_URLS, compensation_objects
+from zhengqian.funds.tests.sweep import FUNDS_BODIES, FUNDS_URLS
+from zhengqian.funds.tests.sweep import sweep_objects as funds_objects
+from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
+from zhengqian.households.tests.sweep import HOUSEHOLD_BODIES, HOUSEHOLD_URLS, sweep_objects
+from zhengqian.procedure.tests.sweep import PROCEDURE_BODIES, PROCEDURE_URLS
+from zhengqian.procedure.tests.sweep import sweep_objects as procedure_objects
+
 Builder = Callable[[dict[str, Any]], dict[str, Any]]
 
 # route name -> kwargs built from township A's objects. API routes that take a body get a
@@ -25,8 +33,13 @@ OBJECT_URLS: dict[str, Builder] = {
     "api-1:jurisdiction_detail": lambda o: {"node_id": o["township"].pk},
     "api-1:project_detail": lambda o: {"project_id": o["project"].pk},
     "api-1:project_update": lambda o: {"project_id": o["project"].pk},
+    **HOUSEHOLD_URLS,
+    **IMPORT_URLS,
     "legal:project_deadlines": lambda o: {"pk": o["project"].pk},
     "api-1:project_schedule": lambda o: {"project_id": o["project"].pk},
+    **COMPENSATION_URLS,
+    **FUNDS_URLS,
+    **PROCEDURE_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -46,6 +59,10 @@ def _project_body(o: dict[str, Any]) -> dict[str, Any]:
 BODIES: dict[str, Builder] = {
     "api-1:project_detail": _project_body,
     "api-1:project_update": _project_body,
+    **HOUSEHOLD_BODIES,
+    **COMPENSATION_BODIES,
+    **FUNDS_BODIES,
+    **PROCEDURE_BODIES,
 }
 
 
@@ -79,6 +96,11 @@ def township_a_objects(project_a, township_a, clerk_a):
 
     token, _ = api_token_create(actor=None, user=clerk_a)
     objects = {"project": project_a, "township": township_a, "token": token, "user": clerk_a}
+    objects.update(sweep_objects(actor=clerk_a, project=project_a, township=township_a))
+    objects.update(import_objects(actor=clerk_a, project=project_a))
+    objects.update(compensation_objects(project=project_a, township=township_a))
+    objects.update(funds_objects(project=project_a, township=township_a))
+    objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
     return objects
 
 

@@ -155,20 +155,23 @@ def rate_set(
     (domain ``Rate``: land per 亩 or m², houses per m², persons per 人…); rates are never negative."""
     require(actor, "standard.edit")
     check_project(actor, standard.project)
-    values = {
-        "category": choice(category, _Categories, "category", "补偿类别"),
-        "item": text(item, "item", "项目代码", 80, required=True),
-        "name": text(name, "name", "项目名称", 80, required=True),
-        "unit": text(unit, "unit", "计量单位", 12, required=True),
-        "amount": amount(amount_value, "amount", "单价"),
-        "payee": text(payee, "payee", "支付对象", 20, required=True),
-        "clause": text(clause, "clause", "依据条款", 80, required=True),
-    }
-    _check_item(values["category"], values["item"])
     try:
-        domain.Rate(**values)
-    except InvalidInput as error:
-        raise InvalidInput(error.message, field=_rate_field(error.message)) from None
+        values = {
+            "category": choice(category, _Categories, "category", "补偿类别"),
+            "item": text(item, "item", "项目代码", 80, required=True),
+            "name": text(name, "name", "项目名称", 80, required=True),
+            "unit": text(unit, "unit", "计量单位", 12, required=True),
+            "amount": amount(amount_value, "amount", "单价"),
+            "payee": text(payee, "payee", "支付对象", 20, required=True),
+            "clause": text(clause, "clause", "依据条款", 80, required=True),
+        }
+        _check_item(values["category"], values["item"])
+        try:
+            domain.Rate(**values)
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field=_rate_field(error.message)) from None
+    except InvalidInput as error:  # the standard's content is what the leadership group approves
+        raise InvalidInput(error.message, field=error.field, clause=CLAUSE_APPROVAL) from None
     with transaction.atomic():
         standard = _locked(standard)
         _require_draft(standard)

@@ -15,7 +15,7 @@ from zhengqian.households.models import Building
 
 from .. import actions
 from ..models import Valuation, ValuationLine
-from .factories import approved_standard, line_amounts, priced_household
+from .factories import RATES, approved_standard, line_amounts, priced_household
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,7 @@ def test_unit_mismatch_names_the_item_and_saves_nothing(today, office_user, lead
     with pytest.raises(InvalidInput) as refused:
         actions.valuation_run(actor=office_user, household=household)
     assert "计量单位不符" in refused.value.message and refused.value.field.endswith("FZ2")
+    assert refused.value.clause == "yongzhou-linkage 五(二)"
     assert ValuationLine.objects.count() == lines and Valuation.objects.filter(household=household).count() == 1
 
 
@@ -154,6 +155,7 @@ def test_bad_rates_are_refused(today, office_user, project_a, values, field, wor
     with pytest.raises(InvalidInput) as refused:
         actions.rate_set(actor=office_user, standard=standard, **data)
     assert refused.value.field == field and words in refused.value.message
+    assert refused.value.clause == "banan-2015 (二)"
     assert not standard.rates.exists()
 
 
@@ -162,3 +164,24 @@ def test_negative_quantity_cannot_reach_pricing(today, office_user, project_a, t
     with pytest.raises(InvalidInput):
         household_actions.attachment_create(actor=office_user, household=household, kind="well", quantity="-1",
                                             unit="mouth")
+
+
+def test_percent_reward_and_transition_per_square_metre(today, office_user, leader, project_a, township_a):
+    """A reward of 2% of the household's own lines (not the collective's land compensation), and
+    transition priced per m² of permitted floor area per month."""
+    rates = [r for r in RATES if r[1] != "transition"]
+    rates.append(("transition", "transition", "过渡费", "m2", "10", "household", "banan-2015 (五)"))
+    approved_standard(office_user, leader, project_a, rates=rates, reward=None, months=4)
+    standard = actions.standard_create(actor=office_user, project=project_a, reason="按比例奖励")
+    standard.reward_windows.all().delete()
+    actions.reward_window_add(actor=office_user, standard=standard, start="2026-02-01", end="2026-03-31", percent="2")
+    actions.standard_submit(actor=office_user, standard=standard)
+    actions.standard_approve(actor=leader, standard=standard, approval_reference="纪要")
+    household = priced_household(office_user, project_a, township_a)
+    valuation = actions.valuation_run(actor=office_user, household=household, handover_on="2026-03-01")
+    amounts = line_amounts(valuation)
+    assert amounts["transition"] == Decimal("4820.00")  # 120.50 m² × 4 月 × 10
+    own = sum(amount for item, amount in amounts.items() if item not in ("land_0101", "reward"))
+    assert own == Decimal("278220.00")  # 4,500 + 90,000 + 144,600 + 800 + 1,500 + 2,000 + 4,820 + 30,000
+    assert amounts["reward"] == Decimal("5564.40")  # 2% of 278,220.00
+    assert valuation.lines.get(item="reward").formula == "278,220.00 元 × 2.00%"

@@ -89,3 +89,24 @@ def test_job_can_be_started_again_for_survey_corrections(project_with_three, off
     actions.repricing_launch(job)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.changed == 0 and job.done == 3
+
+
+@pytest.mark.postgres
+def test_copy_path_stores_the_same_rows(project_with_three, office_user, leader, project_a, monkeypatch):
+    """On PostgreSQL large batches go in with COPY (ids taken from the sequence first); force it
+    for a small project and check rows, ids and the diff."""
+    from .. import bulk
+
+    monkeypatch.setattr(bulk, "COPY_FROM", 1)
+    unsigned = project_with_three[0]
+    new = approved_standard(office_user, leader, project_a, reason="房屋单价上调",
+                            changes={"house_brick_concrete_residential": "1300"})
+    job = RepricingJob.objects.get(standard=new)
+    assert job.status == JobStatus.DONE and (job.changed, job.needs_supplement) == (2, 1)
+    current = Valuation.objects.get(household=unsigned, is_current=True)
+    assert current.standard == new and current.total == Decimal("425250.00") and current.lines.count() == 9
+    assert current.lines.get(item="house_brick_concrete_residential").amount == Decimal("156650.00")
+    change = job.changes.get(household=unsigned)
+    assert change.new_valuation == current and change.changed_lines[0]["new"] == "156650.00"
+    single = actions.valuation_run(actor=office_user, household=unsigned)
+    assert single.sequence == current.sequence + 1 and single.lines.count() == 9

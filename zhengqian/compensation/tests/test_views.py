@@ -190,3 +190,19 @@ def test_api_flow(client, office_user, leader, project_b, township_b, today):
     assert again.status_code == 400 and again.json()["clause"] == "民法典 第五百四十三条"
     listing = client.get(f"{base}/projects/{project_b.pk}/agreements").json()
     assert listing["count"] == 1
+
+
+def test_office_template_can_replace_the_built_in_docx(client, office_user, world, settings, tmp_path):
+    from django.core.management import call_command
+    from docx import Document
+
+    path = tmp_path / "agreement.docx"
+    call_command("agreement_template", str(path))
+    document = Document(str(path))
+    document.add_paragraph("本村补充条款：{{ household_code }}")
+    document.save(str(path))
+    settings.COMPENSATION_AGREEMENT_DOCX = str(path)
+    client.force_login(office_user)
+    agreement = world["households"][0].agreements.get()
+    rendered = Document(io.BytesIO(client.get(reverse("compensation:agreement_docx", args=[agreement.pk])).content))
+    assert "本村补充条款：C-001" in "\n".join(p.text for p in rendered.paragraphs)

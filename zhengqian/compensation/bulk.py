@@ -28,8 +28,21 @@ def insert_rows(
     are taken from the table's sequence first, so COPY can write them)."""
     if not rows:
         return []
+    names = tuple(rows[0])
+    return insert_values(model, names, [tuple(row[name] for name in names) for row in rows],
+                         batch_size=batch_size, returning_ids=returning_ids)
+
+
+def insert_values(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, batch_size: int = 5000,
+    returning_ids: bool = False,
+) -> list[int]:
+    """As :func:`insert_rows`, with the attnames once and each row a tuple of values."""
+    if not rows:
+        return []
     if not _copying(len(rows)):
-        created = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=batch_size)
+        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        created = model._default_manager.bulk_create(objects, batch_size=batch_size)
         return [item.pk for item in created] if returning_ids else []
     ids: list[int] = []
     if returning_ids:
@@ -39,15 +52,19 @@ def insert_rows(
                 [model._meta.db_table, model._meta.pk.column, len(rows)],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        rows = [{model._meta.pk.attname: pk, **row} for pk, row in zip(ids, rows, strict=True)]
-    names = list(rows[0])
+        names = (model._meta.pk.attname, *names)
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
     fields = {field.attname: field for field in model._meta.concrete_fields}
     columns = [connection.ops.quote_name(fields[name].column) for name in names]
     json_columns = [index for index, name in enumerate(names) if isinstance(fields[name], models.JSONField)]
     statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        if not json_columns:
+            for row in rows:
+                copy.write_row(row)
+            return ids
         for row in rows:
-            values = [row[name] for name in names]
+            values = list(row)
             for index in json_columns:
                 values[index] = json.dumps(values[index], cls=DjangoJSONEncoder, ensure_ascii=False)
             copy.write_row(values)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -27,14 +28,15 @@ from zhengqian.core.models import User
 from zhengqian.core.packs import pack
 from zhengqian.core.permissions import require
 from zhengqian.domain import compensation as domain
-from zhengqian.domain.errors import DomainError, GateClosed
+from zhengqian.domain.errors import DomainError, GateClosed, InvalidInput
 from zhengqian.domain.money import round_fen, sum_money
 from zhengqian.households.models import Household, HouseholdStatus, SurveyState
 
-from ..bulk import insert_rows
+from ..bulk import insert_rows, insert_values
 from ..inputs import Terms, domain_standard, household_inputs
 from ..models import (
     CLAUSE_APPROVAL,
+    CLAUSE_ONE_STANDARD,
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -126,12 +128,13 @@ def _store(
             "handover_on": item.terms.handover_on, "created_by_id": actor.pk, "created_at": now,
         })
     ids = insert_rows(Valuation, rows, returning_ids=True)
+    values = attrgetter(*LINE_FIELDS)
     lines = [
-        {"valuation_id": pk, "position": position, **{name: getattr(line, name) for name in LINE_FIELDS}}
+        (pk, position, *values(line))
         for pk, item in zip(ids, priced, strict=True)
         for position, line in enumerate(item.result.lines, start=1)
     ]
-    insert_rows(ValuationLine, lines)
+    insert_values(ValuationLine, ("valuation_id", "position", *LINE_FIELDS), lines)
     _follow_drafts({row["household_id"]: {**row, "pk": pk} for pk, row in zip(ids, rows, strict=True)}, scope)
     return {row["household_id"]: pk for pk, row in zip(ids, rows, strict=True)}
 
@@ -181,7 +184,10 @@ def valuation_run(
         handover_on=handover or (previous.handover_on if previous else None),
     )
     inputs = household_inputs([household.pk], {household.pk: household.code}, {household.pk: terms})[household.pk]
-    result = domain.price(standard_for_pricing(standard), inputs, pack=pack(household.project.policy_pack))
+    try:
+        result = domain.price(standard_for_pricing(standard), inputs, pack=pack(household.project.policy_pack))
+    except InvalidInput as error:  # no rate, or a unit that does not fit: the standard decides
+        raise InvalidInput(error.message, field=error.field, clause=error.clause or CLAUSE_ONE_STANDARD) from None
     with transaction.atomic():
         locked = Household.objects.select_for_update().get(pk=household.pk)
         if locked.survey_state != SurveyState.CONFIRMED:

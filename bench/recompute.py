@@ -24,6 +24,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,7 +49,7 @@ def _setup(server: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _data(households: int):  # noqa: ANN202 - returns model instances
+def _data(households: int) -> tuple[Any, Any, Any]:
     from zhengqian.core import clock
     from zhengqian.core.actions import jurisdiction_create
     from zhengqian.core.models import User
