@@ -168,22 +168,7 @@ def _scenarios(projects, villages, count: int) -> list[dict[str, object]]:
     return [{**shapes[i % len(shapes)](), "page": rng.randint(1, 50)} for i in range(count)]
 
 
-def _member_count(variant: str):
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from zhengqian.households.models import HouseholdMember
-
-    if variant == "count":  # as households.views.household_list has it: GROUP BY over the members join
-        return Count("members", distinct=True)
-    per_household = (
-        HouseholdMember.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
-        .annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(per_household, output_field=IntegerField()), 0)
-
-
-def _django_page(clerk, params: dict[str, object], variant: str) -> int:
+def _django_page(clerk, params: dict[str, object]) -> int:
     """What households.views.household_list runs (keep in step with it): the selector, the
     member-count annotation, the paginator of core.http.paginate."""
     from django.core.paginator import Paginator
@@ -191,10 +176,10 @@ def _django_page(clerk, params: dict[str, object], variant: str) -> int:
     from zhengqian.core.http import PAGE_SIZE
     from zhengqian.households import selectors
 
-    households = selectors.households_for(
+    households = selectors.with_member_count(selectors.households_for(
         user=clerk, project_id=params.get("project"), village_id=params.get("village"),
         survey_state=params.get("survey_state", ""),
-    ).annotate(member_count=_member_count(variant))
+    ))
     page = Paginator(households, PAGE_SIZE).get_page(params["page"])
     rows = [(h.code, h.head_name, h.project.code, h.village.name, h.group.name if h.group else "", h.member_count)
             for h in page.object_list]
@@ -244,10 +229,6 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="reuse the bench database if it exists")
-    parser.add_argument(
-        "--member-count", choices=["count", "subquery"], default="count",
-        help="count: the list view's Count('members', distinct=True); subquery: a correlated count per row",
-    )
     args = parser.parse_args()
     households = args.households or (100_000 if args.sqlite else 1_000_000)
     workdir = Path(tempfile.mkdtemp(prefix="zq-bench-list-"))
@@ -273,7 +254,7 @@ def main() -> None:
 
     scenarios = _scenarios(projects, villages, args.requests)
     for params in scenarios[:3]:  # warm the caches of both paths alike
-        _django_page(clerk, params, args.member_count)
+        _django_page(clerk, params)
     django_times, raw_times = [], []
     with connection.cursor() as wrapper:
         raw = wrapper.cursor  # the driver's own cursor: no ORM, no wrapper
@@ -281,7 +262,7 @@ def main() -> None:
             _raw_page(raw, clerk.scope_path, params, args.sqlite)
         for params in scenarios:
             began = time.perf_counter()
-            _django_page(clerk, params, args.member_count)
+            _django_page(clerk, params)
             django_times.append(time.perf_counter() - began)
             began = time.perf_counter()
             _raw_page(raw, clerk.scope_path, params, args.sqlite)
@@ -289,7 +270,7 @@ def main() -> None:
     ours, base = _p95(django_times), _p95(raw_times)
     engine = "sqlite" if args.sqlite else "postgresql"
     print(f"# {engine}: {households} households ({'reused' if reused else f'loaded in {load_seconds:.0f} s'}), "
-          f"{len(scenarios)} requests, member count by {args.member_count}; "
+          f"{len(scenarios)} requests; "
           f"median {statistics.median(django_times) * 1000:.1f} ms vs "
           f"{statistics.median(raw_times) * 1000:.1f} ms", file=sys.stderr)
     name = "household_list_sqlite" if args.sqlite else "household_list"

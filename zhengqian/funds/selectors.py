@@ -61,11 +61,14 @@ def _get(queryset: QuerySet, pk: int | str, message: str):  # type: ignore[no-un
         raise Http404(message) from None
 
 
-def require_district_view(*, user: User, project: Project) -> None:
+def has_district_view(*, user: User, project: Project) -> bool:
     """Project-wide reports (the journal of every township, the reconciliation) are for users
     whose jurisdiction covers the project's district."""
-    path = user.scope_path or "\0"
-    if not project.district.path.startswith(path):
+    return project.district.path.startswith(user.scope_path or "\0")
+
+
+def require_district_view(*, user: User, project: Project) -> None:
+    if not has_district_view(user=user, project=project):
         raise PermissionDeniedError("该报表涵盖全项目各镇街，仅区级用户可查看。")
 
 

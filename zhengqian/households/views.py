@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,10 +67,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in HouseholdStatus.values else ""
     flagged = request.GET.get("flagged") == "1"
-    households = selectors.households_for(
+    households = selectors.with_member_count(selectors.households_for(
         user=request.user, project_id=project_id, search=search, village_id=village_id,
         survey_state=survey_state, status=status, flagged=flagged,
-    ).annotate(member_count=Count("members", distinct=True))
+    ))
     project = projects_for(user=request.user).filter(pk=project_id).first() if project_id else None
     freeze = selectors.freeze_for(project=project) if project else None
     return render(

@@ -43,3 +43,11 @@ def kind_label(value: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def district_view(project: Any, user: Any) -> bool:
+    """Whether `user` may open the project-wide reports (hides links that would answer 403)."""
+    from zhengqian.funds.selectors import has_district_view
+
+    return has_district_view(user=user, project=project)

@@ -46,6 +46,7 @@ def test_every_page_renders(client, finance_user, paid_batch, project_a, townshi
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
+    assert reverse("funds:reconciliation", args=[project_a.pk]) in client.get(urls[2]).content.decode()
     csv = client.get(reverse("funds:batch_download", args=[paid_batch.pk, "csv"]))
     assert csv["Content-Disposition"].endswith('.csv"') and "合计,4," in csv.content.decode("utf-8-sig")
     assert client.get(reverse("funds:batch_download", args=[paid_batch.pk, "pdf"])).status_code == 404
@@ -54,7 +55,10 @@ def test_every_page_renders(client, finance_user, paid_batch, project_a, townshi
 def test_township_clerk_sees_only_its_part(client, clerk_a, clerk_b, paid_batch, project_a):
     client.force_login(clerk_a)
     assert client.get(reverse("funds:reconciliation", args=[project_a.pk])).status_code == 403
-    assert client.get(reverse("funds:payments", args=[project_a.pk])).status_code == 200
+    payments_page = client.get(reverse("funds:payments", args=[project_a.pk]))
+    assert payments_page.status_code == 200
+    # the tab of a report the clerk may not open is not offered
+    assert reverse("funds:reconciliation", args=[project_a.pk]) not in payments_page.content.decode()
     assert client.get(reverse("funds:batch_detail", args=[paid_batch.pk])).status_code == 200
     # the file carries full account numbers: only the bank-exchange role downloads it
     assert client.get(reverse("funds:batch_download", args=[paid_batch.pk, "csv"])).status_code == 403
