@@ -48,8 +48,8 @@ from .sealing import Sealer
 MAX_ISSUES = 20_000
 _CENTI = Decimal("0.01")
 _RESIDENT_TYPES = (IdType.RESIDENT_ID, IdType.HUKOU_BOOKLET)
-_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")  # as actions._PHONE
-_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # as actions._ACCOUNT
+_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")  # as actions.common._PHONE
+_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # as actions.common._ACCOUNT
 
 
 @dataclass
