@@ -2,13 +2,13 @@
 附着物及青苗), all or nothing (putian-2014 (二)(五): the survey register).
 
 NOTE for the households app (R): this module added, additively, to models.py the
-`HouseholdImport` model, the parcel bounding-box columns `bbox_west/south/east/north` (kept by
-the `_parcel_extent` pre_save receiver, so parcel_create/parcel_update need no change) and
-migration 0002_import_batches_parcel_extent. It reuses `actions._cutoff` (the freeze rule).
+`HouseholdImport` model, the parcel bounding-box columns `bbox_west/south/east/north` (set with
+the shape by `Parcel.set_geometry` in parcel_create/parcel_update; here from validate's bounds) and
+migration 0002_import_batches_parcel_extent. It reuses `actions.items._cutoff` (the freeze rule).
 The row checks repeat the actions' rules in bulk form — excel/validate.py `_checked_id` (fast
 path of idnumbers.check_id, which it falls back to), `_geometries` (vectorised
 geometry.parse_geometry + ellipsoidal_area; tests compare both), `_PHONE`/`_ACCOUNT`: a change
-to those rules in actions.py/idnumbers.py/geometry.py needs the same change there.
+to those rules in actions/, idnumbers.py, geometry.py needs the same change there.
 
     household_import(...)   the action: check → read → validate → save in one transaction
     import_start(...)       the UI's entry: store the upload, create the batch, run it (a thread)
@@ -47,7 +47,7 @@ from zhengqian.domain.errors import InvalidInput
 from zhengqian.projects.models import Project
 from zhengqian.projects.selectors import projects_for
 
-from .actions import _cutoff
+from .actions.items import _cutoff
 from .excel import bulk
 from .excel.issues import Issue
 from .excel.reader import read_workbook
@@ -422,7 +422,7 @@ def _by_code(record: dict[str, Any]) -> str:
 
 def _flag(row: dict[str, Any], model: type[Any], project: Project) -> None:
     """New items after the register freeze carry the cutoff flag, as when entered one by one
-    (actions._cutoff: a new building is 抢建 or 新增两违, new attachments and crops 抢栽抢种)."""
+    (actions.items._cutoff: a new building is 抢建 or 新增两违, new attachments and crops 抢栽抢种)."""
     measure = model.MEASURE
     probe = model(**{key: value for key, value in row.items() if key in ("structure", "legality", measure)})
     row["cutoff_flag"], row["cutoff_clause"] = _cutoff(probe, project, True)

@@ -17,6 +17,9 @@ from .. import actions
 from ..models import Agreement, CompensationStandard
 
 _SERIALS = itertools.count(701)
+# Its own region code: the serial wraps at 1000, and must never meet one the households factories
+# gave (500113…) in the same project, e.g. the scope sweep's SWEEP-1 and SWEEP-C1.
+_REGION = "500112"
 
 # category, item, name, unit, amount, payee, clause
 RATES: list[tuple[str, str, str, str, str, str, str]] = [
@@ -89,7 +92,8 @@ def priced_household(
     for index in range(persons):
         people.append(household_actions.member_add(
             actor=actor, household=household, name=head if index == 0 else f"{head[0]}成员{index}",
-            id_number=resident_id(serial=next(_SERIALS) % 1000), relation="head" if index == 0 else "child",
+            id_number=resident_id(serial=next(_SERIALS) % 1000, region=_REGION),
+            relation="head" if index == 0 else "child",
         ))
     household_actions.household_set_bank_account(
         actor=actor, household=household, bank_name="重庆农村商业银行",

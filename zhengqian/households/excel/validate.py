@@ -14,286 +14,38 @@ household whose name is the 户主姓名; the account holder is a member of the 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
-import numpy
-import shapely
-from shapely.validation import explain_validity
-from stdnum import numdb
-from stdnum.cn import ric
-
-from zhengqian.core import clock
-from zhengqian.core.models import Jurisdiction, JurisdictionLevel
 from zhengqian.domain.errors import InvalidInput
 from zhengqian.projects.models import SQUARE_METRES_PER_MU
 
 from .. import landclass
-from ..geometry import _LAT_RANGE as LAT_RANGE
-from ..geometry import _LON_RANGE as LON_RANGE
-from ..geometry import GEOD, area_mismatch
-from ..idnumbers import CheckedId, check_id
-from ..models import IdType, Ownership, Relation, Sex
-from .cells import as_text, float_to_hundredths
+from ..geometry import area_mismatch
+from ..models import IdType, Ownership, Relation
+from .cells import as_text
+from .idcheck import _checked_id
 from .issues import CellError, Issue
 from .layout import ATTACHMENT_KIND, BUILDINGS, HOUSEHOLDS, ITEMS, MEMBERS, PARCELS
+from .plan import Context, Existing, Places, Plan
 from .reader import SheetRows, WorkbookRows
-from .sealing import Sealer
+from .rows import Progress, SheetChecker, _code_of
+from .shapes import read_shapes
 
-MAX_ISSUES = 20_000
-_CENTI = Decimal("0.01")
-_RESIDENT_TYPES = (IdType.RESIDENT_ID, IdType.HUKOU_BOOKLET)
-_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")  # as actions._PHONE
-_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # as actions._ACCOUNT
+_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")  # as actions.common._PHONE
+_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # as actions.common._ACCOUNT
 
-
-@dataclass
-class Places:
-    """The villages and groups a workbook may name: those of the project's townships."""
-
-    townships: dict[str, Jurisdiction]  # normalised name or code -> township
-    villages_by_code: dict[str, Jurisdiction]
-    villages_by_name: dict[str, list[Jurisdiction]]
-    groups: dict[int, dict[str, Jurisdiction]]  # village id -> name or code -> group
-    scope_path: str
-
-    @classmethod
-    def for_project(cls, townships: list[Jurisdiction], scope_path: str) -> Places:
-        township_ids = [t.pk for t in townships]
-        villages = list(
-            Jurisdiction.objects.filter(parent_id__in=township_ids, level=JurisdictionLevel.VILLAGE).select_related(
-                "parent"
-            )
-        )
-        groups: dict[int, dict[str, Jurisdiction]] = defaultdict(dict)
-        for group in Jurisdiction.objects.filter(
-            parent_id__in=[v.pk for v in villages], level=JurisdictionLevel.GROUP
-        ):
-            groups[group.parent_id][group.code] = group
-            groups[group.parent_id][_norm(group.name)] = group
-        by_name: dict[str, list[Jurisdiction]] = defaultdict(list)
-        for village in villages:
-            by_name[_norm(village.name)].append(village)
-        lookup_townships = {}
-        for township in townships:
-            lookup_townships[township.code] = township
-            lookup_townships[_norm(township.name)] = township
-        return cls(
-            townships=lookup_townships,
-            villages_by_code={v.code: v for v in villages},
-            villages_by_name=dict(by_name),
-            groups=dict(groups),
-            scope_path=scope_path,
-        )
-
-    def village(self, name: str, township_name: str) -> Jurisdiction:
-        township = None
-        if township_name:
-            township = self.townships.get(township_name) or self.townships.get(_norm(township_name))
-            if township is None:
-                raise CellError(f"镇街“{township_name}”不是本项目涉及的镇街。")
-        found = self.villages_by_code.get(name)
-        candidates = [found] if found else self.villages_by_name.get(_norm(name), [])
-        if township is not None:
-            candidates = [v for v in candidates if v.parent_id == township.pk]
-        if not candidates:
-            where = f"镇街“{township.name}”" if township else "本项目涉及的镇街"
-            raise CellError(f"村/社区“{name}”不在{where}内。")
-        if len(candidates) > 1:
-            names = "、".join(v.parent.name for v in candidates)
-            raise CellError(f"村/社区“{name}”在{names}都有，请填写“镇街”列或区划代码。")
-        village = candidates[0]
-        if not village.path.startswith(self.scope_path):
-            raise CellError(f"村/社区“{name}”不在您的管辖范围内。")
-        return village
-
-    def group(self, village: Jurisdiction, name: str) -> Jurisdiction:
-        found = self.groups.get(village.pk, {}).get(name) or self.groups.get(village.pk, {}).get(_norm(name))
-        if found is None:
-            raise CellError(f"村民小组“{name}”不在{village.name}下。")
-        return found
+__all__ = ["Context", "Existing", "Places", "Plan", "validate"]  # imports.py takes them from here
 
 
-@dataclass
-class Existing:
-    """What the project already holds, for duplicate checks against the database."""
-
-    household_codes: set[str] = field(default_factory=set)
-    parcel_codes: set[str] = field(default_factory=set)
-    building_codes: set[str] = field(default_factory=set)
-    attachment_codes: set[str] = field(default_factory=set)
-    crop_codes: set[str] = field(default_factory=set)
-    id_hashes: dict[str, str] = field(default_factory=dict)  # id hash -> household code
-
-
-@dataclass
-class Context:
-    places: Places
-    existing: Existing
-    this_year: int
-    sealer: Sealer = field(default_factory=Sealer)
-    today: date = field(default_factory=clock.today)
-
-
-@dataclass
-class Plan:
-    households: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> fields
-    members: list[dict[str, Any]] = field(default_factory=list)
-    parcels: dict[str, dict[str, Any]] = field(default_factory=dict)
-    buildings: list[dict[str, Any]] = field(default_factory=list)
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    crops: list[dict[str, Any]] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    issue_total: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.issue_total == 0
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "households": len(self.households),
-            "members": len(self.members),
-            "parcels": len(self.parcels),
-            "buildings": len(self.buildings),
-            "attachments": len(self.attachments),
-            "crops": len(self.crops),
-        }
-
-
-def _norm(text: str) -> str:
-    return "".join(str(text).split()).lower()
-
-
-Progress = Callable[[int], None]
-
-
-class _Checker:
+class _Checker(SheetChecker):
     def __init__(self, rows: WorkbookRows, context: Context, progress: Progress | None) -> None:
-        self.rows = rows
-        self.context = context
-        self.plan = Plan()
-        self.progress = progress or (lambda done: None)
-        self.done = 0
+        super().__init__(rows, context, progress)
         self._household_rows: dict[str, int] = {}  # every 户编号 in the file, valid or not
         self._parcel_rows: dict[str, int] = {}  # every 地块编号 in the file, valid or not
         self._incomplete: set[str] = set()  # 户编号 with a refused member row
         for issue in rows.issues:
             self.add(issue)
-
-    # --- reporting ---------------------------------------------------------------------
-
-    def add(self, issue: Issue) -> None:
-        self.plan.issue_total += 1
-        if len(self.plan.issues) < MAX_ISSUES:
-            self.plan.issues.append(issue)
-
-    def error(self, sheet: SheetRows, row: int, key: str, message: str, value: Any = "") -> None:
-        self.add(
-            Issue(
-                sheet=sheet.title,
-                row=row,
-                column=sheet.letter(key),
-                header=sheet.headers.get(key, sheet.spec.column(key).header),
-                message=message,
-                value=_shown(value),
-            )
-        )
-
-    def tick(self) -> None:
-        self.done += 1
-        if self.done % 2000 == 0:
-            self.progress(self.done)
-
-    # --- one row -----------------------------------------------------------------------
-
-    def records(self, sheet: SheetRows) -> list[dict[str, Any] | None]:
-        """Every row of a sheet parsed: a dict by column key, or None when a cell is wrong (and
-        reported). This is the hot loop of an import, so it runs column by column, with the
-        common cases (a plain string, a choice written as listed) in comprehensions and only the
-        other cells through their parser."""
-        rows = sheet.rows
-        numbers = [number for number, _ in rows]
-        # A required column missing from the header is reported once there, not on every row.
-        complete = all(column.key in sheet.positions for column in sheet.spec.columns if column.required)
-        ok = [complete] * len(rows)
-        keys, columns = [], []
-        for column in sheet.spec.columns:
-            keys.append(column.key)
-            position = sheet.positions.get(column.key)
-            if position is None:
-                columns.append([None] * len(rows))
-            else:
-                columns.append(self._column(sheet, column, [row[position] for _, row in rows], numbers, ok))
-        records: list[dict[str, Any] | None] = []
-        for index, values in enumerate(zip(*columns, strict=True)):
-            if ok[index]:
-                record = dict(zip(keys, values, strict=True))
-                record["_row"] = numbers[index]
-                records.append(record)
-            else:
-                records.append(None)
-        return records
-
-    def _column(self, sheet: SheetRows, column: Any, raw: list[Any], numbers: list[int], ok: list[bool]) -> list[Any]:
-        parser = column.parser
-        max_length = getattr(parser, "max_length", 0)
-        exact = getattr(parser, "exact", None)
-        decimal_range = getattr(parser, "decimal_range", None)
-        suspects: Any
-        if max_length:
-            if getattr(parser, "compact", False):
-                values = ["".join(value.split()) if value.__class__ is str else value for value in raw]
-            else:
-                values = [value.strip() if value.__class__ is str else value for value in raw]
-            suspects = [
-                index for index, value in enumerate(values)
-                if value.__class__ is not str or not value or len(value) > max_length
-            ]
-        elif exact is not None:
-            values = [exact.get(value.strip()) if value.__class__ is str else None for value in raw]
-            suspects = [index for index, value in enumerate(values) if value is None]
-        elif decimal_range is not None:
-            low, exclusive, high = decimal_range
-            values = [float_to_hundredths(value) if value.__class__ is float else None for value in raw]
-            suspects = [
-                index for index, value in enumerate(values)
-                if value is None
-                or (low is not None and (value <= low if exclusive else value < low))
-                or (high is not None and value > high)
-            ]
-        else:
-            values = list(raw)
-            suspects = range(len(values))
-        key, header, required = column.key, column.header, column.required
-        for index in suspects:
-            value = raw[index]
-            if value is None or value == "" or (value.__class__ is str and value.isspace()):
-                values[index] = None
-                if required:
-                    self.error(sheet, numbers[index], key, f"“{header}”不能为空。")
-                    ok[index] = False
-                continue
-            if parser is None:
-                values[index] = value
-                continue
-            try:
-                parsed = parser(value)
-            except CellError as problem:
-                self.error(sheet, numbers[index], key, problem.message, value)
-                ok[index] = False
-                values[index] = None
-                continue
-            if required and parsed == "":
-                self.error(sheet, numbers[index], key, f"“{header}”不能为空。")
-                ok[index] = False
-            values[index] = parsed
-        return values
 
     # --- sheets ------------------------------------------------------------------------
 
@@ -550,51 +302,16 @@ class _Checker:
         self._geometries(sheet, geometries)
 
     def _geometries(self, sheet: SheetRows, pending: list[tuple[int, dict[str, Any], Any]]) -> None:
-        """Check every shape (WKT or GeoJSON) as geometry.parse_geometry does, in vectorised passes.
-
-        The stored shape is shapely's GeoJSON text of it and its area is computed ring by ring on
-        the GRS80 ellipsoid exactly as geometry.ellipsoidal_area does."""
-        if not pending:
-            return
-        texts = numpy.asarray([as_text(raw) for _, _, raw in pending], dtype=object)
-        is_json = numpy.fromiter((text.startswith("{") for text in texts), dtype=bool, count=len(texts))
-        shapes = numpy.empty(len(texts), dtype=object)
-        for mask, reader in ((is_json, shapely.from_geojson), (~is_json, shapely.from_wkt)):
-            if mask.any():
-                try:
-                    shapes[mask] = reader(texts[mask], on_invalid="ignore")
-                except shapely.errors.ShapelyError:
-                    shapes[mask] = [_one_shape(reader, text) for text in texts[mask]]
-        missing = shapely.is_missing(shapes)
-        kinds = shapely.get_type_id(shapes)
-        empty = shapely.is_empty(shapes)
-        bounds = shapely.bounds(shapes)
-        valid = shapely.is_valid(shapes)
-        polygonal = ~missing & numpy.isin(kinds, (3, 6)) & ~empty
-        inside = (
-            (bounds[:, 0] >= LON_RANGE[0]) & (bounds[:, 2] <= LON_RANGE[1])
-            & (bounds[:, 1] >= LAT_RANGE[0]) & (bounds[:, 3] <= LAT_RANGE[1])
-        )
-        good = polygonal & inside & valid
-        geojson = shapely.to_geojson(numpy.where(good, shapes, None))
-        areas = _ellipsoidal_areas(shapes, good)
-        for index, (number, record, raw) in enumerate(pending):
-            if good[index]:
-                record["geometry"] = geojson[index]
-                record["bbox"] = tuple(float(value) for value in bounds[index])
-                record["measured_area"] = areas[index]
-                record["area_mismatch"] = area_mismatch(record["area"], areas[index])
+        """Check and measure every shape at once (shapes.read_shapes); a refused shape drops its parcel."""
+        for (number, record, raw), shape in zip(pending, read_shapes([raw for _, _, raw in pending]), strict=True):
+            if shape.message:
+                self.error(sheet, number, "geometry", shape.message, raw)
+                self.plan.parcels.pop(record["code"], None)
                 continue
-            if missing[index]:
-                message = "图形不是有效的 WKT 或 GeoJSON 多边形。"
-            elif not polygonal[index]:
-                message = "图形须为 Polygon 或 MultiPolygon。" if not empty[index] else "图形为空。"
-            elif not inside[index]:
-                message = "图形坐标应为 CGCS2000 经纬度（经度在前），且位于我国境内。"
-            else:
-                message = f"图形无效（自相交或环方向错误）：{explain_validity(shapes[index])}"
-            self.error(sheet, number, "geometry", message, raw)
-            self.plan.parcels.pop(record["code"], None)
+            record["geometry"] = shape.geojson
+            record["bbox"] = shape.bbox
+            record["measured_area"] = shape.area
+            record["area_mismatch"] = area_mismatch(record["area"], shape.area)
 
     def buildings(self, sheet: SheetRows) -> None:
         seen: dict[str, int] = {}
@@ -681,83 +398,6 @@ class _Checker:
         return False
 
 
-def _one_shape(reader: Callable[..., Any], text: str) -> Any:
-    try:
-        return reader(text, on_invalid="ignore")
-    except shapely.errors.ShapelyError:
-        return None
-
-
-def _ellipsoidal_areas(shapes: numpy.ndarray, good: numpy.ndarray) -> list[Decimal | None]:
-    """geometry.ellipsoidal_area for each good shape: |exterior| − Σ|holes| per polygon, m²."""
-    areas: list[Decimal | None] = [None] * len(shapes)
-    indices = numpy.flatnonzero(good)
-    if not len(indices):
-        return areas
-    shapes = shapes[indices]
-    if (shapely.get_type_id(shapes) == 3).all():
-        parts, part_owner = shapes, numpy.arange(len(shapes))
-    else:
-        parts, part_owner = shapely.get_parts(shapes, return_index=True)
-    totals = numpy.zeros(len(indices))
-    polygon_area = GEOD.polygon_area_perimeter
-    # The usual parcel has no hole: its coordinates are its exterior ring's.
-    holes = shapely.get_num_interior_rings(parts) > 0
-    simple = numpy.flatnonzero(~holes)
-    coordinates, point_part = shapely.get_coordinates(parts[simple], return_index=True)
-    starts = numpy.searchsorted(point_part, numpy.arange(len(simple) + 1))
-    for position, part in enumerate(simple):
-        points = coordinates[starts[position] : starts[position + 1]]
-        totals[part_owner[part]] += abs(polygon_area(points[:, 0], points[:, 1])[0])
-    holed = numpy.flatnonzero(holes)
-    if len(holed):
-        rings, ring_part = shapely.get_rings(parts[holed], return_index=True)
-        coordinates, ring_of_point = shapely.get_coordinates(rings, return_index=True)
-        starts = numpy.searchsorted(ring_of_point, numpy.arange(len(rings) + 1))
-        exterior = numpy.ones(len(rings), dtype=bool)
-        exterior[1:] = ring_part[1:] != ring_part[:-1]
-        for ring in range(len(rings)):
-            points = coordinates[starts[ring] : starts[ring + 1]]
-            area = abs(polygon_area(points[:, 0], points[:, 1])[0])
-            totals[part_owner[holed[ring_part[ring]]]] += area if exterior[ring] else -area
-    for position, index in enumerate(indices):
-        areas[index] = Decimal(repr(float(totals[position]))).quantize(_CENTI, rounding=ROUND_HALF_UP)
-    return areas
-
-
-@lru_cache(maxsize=8192)
-def _area_known(area: str) -> bool:
-    """The region-code check of idnumbers._check_resident_id, once per code."""
-    return bool(numdb.get("cn/loc").info(area)[-1][1])
-
-
-def _checked_id(id_type: str, number: str, today: date | None = None) -> CheckedId:
-    """idnumbers.check_id, answering the common valid resident ID without python-stdnum's
-    table lookup per person (cached per region code); anything else — every refusal included —
-    goes to check_id itself, so the numbers accepted and the messages are the same (a property
-    test compares the two)."""
-    number = number.upper()
-    plausible = id_type in _RESIDENT_TYPES and len(number) == 18 and number.isascii() and number[:17].isdigit()
-    if plausible and number[17] == ric.calc_check_digit(number):
-        try:
-            birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        except ValueError:
-            birth = None
-        if birth is not None and birth <= (today or clock.today()) and _area_known(number[:6]):
-            return CheckedId(number=number, birth_date=birth, sex=Sex.MALE if int(number[16]) % 2 else Sex.FEMALE)
-    return check_id(id_type, number)
-
-
-def _code_of(sheet: SheetRows, row: list[Any], key: str) -> str:
-    position = sheet.positions.get(key)
-    if position is None:
-        return ""
-    try:
-        return "".join(as_text(row[position]).split())
-    except CellError:
-        return ""
-
-
 def _land_class(raw: Any) -> str | None:
     if raw is None:
         return None
@@ -767,23 +407,6 @@ def _land_class(raw: Any) -> str | None:
     if text.isdigit() and len(text) < 4:
         text = text.zfill(4)
     return landclass.lookup(text)
-
-
-def _plain(value: Any) -> Any:
-    """GeoJSON coordinates as lists (shapely.mapping gives tuples)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _shown(value: Any) -> str:
-    try:
-        text = as_text(value)
-    except CellError:
-        text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def validate(rows: WorkbookRows, context: Context, progress: Progress | None = None) -> Plan:

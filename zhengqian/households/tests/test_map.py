@@ -63,7 +63,7 @@ def test_zoom_sets_the_simplification_tolerance(client, clerk_a, project_a, parc
     west, south = ring[0]
     east = ring[1][0]
     dense = [[west + (east - west) * i / 50, south] for i in range(50)] + ring[1:]
-    parcel.geometry = {"type": "Polygon", "coordinates": [dense]}
+    parcel.set_geometry({"type": "Polygon", "coordinates": [dense]})
     parcel.save()
     bbox = f"{west - 0.001},{south - 0.001},{east + 0.001},{south + 0.001}"
     _, close = _get(client, project_a, bbox=bbox, zoom=20)
@@ -136,17 +136,57 @@ def test_boundary_without_parcels(client, clerk_a, project_a):
     assert feature["geometry"] is None
 
 
-def test_map_page_and_extent_kept_on_save(client, clerk_a, project_a, parcels):
+def test_map_page_and_set_geometry_sets_the_extent(client, clerk_a, project_a, parcels):
     client.force_login(clerk_a)
     page = client.get(reverse("households:map_project", args=[project_a.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "vendor/leaflet/leaflet.js" in text and "parcels.geojson" in text and "未调查（60）" in text
     parcel = parcels.first()
-    parcel.geometry = {"type": "Polygon", "coordinates": [[[107, 30], [107.1, 30], [107.1, 30.1], [107, 30]]]}
+    parcel.set_geometry({"type": "Polygon", "coordinates": [[[107, 30], [107.1, 30], [107.1, 30.1], [107, 30]]]})
     parcel.save()
     parcel.refresh_from_db()
     assert (parcel.bbox_west, parcel.bbox_south, parcel.bbox_east, parcel.bbox_north) == (107, 30, 107.1, 30.1)
+
+
+def test_bbox_follows_the_geometry_on_create_update_and_import(client, clerk_a, project_a, township_a, parcels):
+    """No signal keeps the bounding box: the import stores each shape's extent with it, and
+    parcel_create/parcel_update set it with the shape (Parcel.set_geometry); the map finds the
+    parcel where its shape now is, and clearing the shape clears the box."""
+    from django.db.models.signals import pre_save
+
+    from zhengqian.households import actions
+    from zhengqian.households.models import geometry_extent
+    from zhengqian.households.tests.factories import SQUARE, village_of
+
+    def box(parcel):
+        parcel.refresh_from_db()
+        return (parcel.bbox_west, parcel.bbox_south, parcel.bbox_east, parcel.bbox_north)
+
+    assert not pre_save.has_listeners(Parcel)
+    imported = list(parcels)
+    assert len(imported) == 60
+    for parcel in imported:  # import
+        assert None not in box(parcel)
+        assert box(parcel) == pytest.approx(geometry_extent(parcel.geometry))
+    village = village_of(township_a)
+    common = {"actor": clerk_a, "village": village, "land_class": "1104", "area": "10000", "ownership": "collective"}
+    created = actions.parcel_create(project=project_a, geometry=SQUARE, **common)  # create
+    assert box(created) == (106.5, 29.4, 106.501028, 29.400902)
+    moved = {"type": "Polygon", "coordinates": [[[107, 30], [107.1, 30], [107.1, 30.1], [107, 30]]]}
+    actions.parcel_update(parcel=created, geometry=moved, **common)  # update
+    assert box(created) == (107, 30, 107.1, 30.1)
+    first = imported[0]
+    actions.parcel_update(parcel=first, geometry={"type": "MultiPolygon", "coordinates": [moved["coordinates"]]},
+                          **{**common, "village": first.village, "household": first.household, "ownership": "contract"})
+    assert box(first) == (107, 30, 107.1, 30.1)
+    client.force_login(clerk_a)
+    _, data = _get(client, project_a, bbox="106.99,29.99,107.11,30.11", zoom=14)
+    assert {f["properties"]["id"] for f in data["features"]} == {created.pk, first.pk}
+    actions.parcel_update(parcel=created, geometry=None, **common)  # shape removed
+    assert box(created) == (None, None, None, None)
+    _, data = _get(client, project_a, bbox="106.99,29.99,107.11,30.11", zoom=14)
+    assert {f["properties"]["id"] for f in data["features"]} == {first.pk}
 
 
 def test_map_query_count_does_not_grow_with_parcels(client, clerk_a, project_a, parcels):
@@ -182,7 +222,7 @@ def test_parcels_are_coloured_by_agreement_then_survey(client, office_user, proj
     for index, household in enumerate((signed, drafted, surveyed)):
         parcel = household.parcels.get()
         ring = [[x + index * 0.01, y] for x, y in SQUARE["coordinates"][0]]
-        parcel.geometry = {"type": "Polygon", "coordinates": [ring]}
+        parcel.set_geometry({"type": "Polygon", "coordinates": [ring]})
         parcel.save()
     client.force_login(office_user)
     _, data = _get(client, project_a, zoom=14)
