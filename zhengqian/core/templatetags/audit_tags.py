@@ -14,10 +14,13 @@ register = template.Library()
 
 
 def _field(object_type: str, name: str) -> Any:
+    """The model field a snapshot key names; None for unknown keys and for reverse relations
+    (a snapshot may carry e.g. a count under the related name, which has no verbose name)."""
     try:
-        return apps.get_model(object_type)._meta.get_field(name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+    return None if field.auto_created and not field.concrete else field
 
 
 def _text(field: Any, value: Any) -> str:
