@@ -404,3 +404,30 @@ def unread_count(user: User) -> int:
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class OtherClock:
+    """A clock kept by another app, summarised on the board so one page shows every overdue duty."""
+
+    label: str
+    clause: str
+    overdue: int
+    due_soon: int
+    url: str
+
+
+def other_clocks(user: User) -> list[OtherClock]:
+    """The 3-month full-payment clocks of signed agreements (putian-2014 (七), yongzhou-linkage
+    五(一)4), counted for the user's scope."""
+    from django.urls import reverse
+
+    from zhengqian.funds.selectors import payment_clocks
+
+    states = [c.state for c in payment_clocks(user)]
+    return [
+        OtherClock(
+            "补偿款3个月内足额支付", "putian-2014 (七)；yongzhou-linkage 五(一)4",
+            states.count("overdue"), states.count("due_soon"), reverse("funds:clocks"),
+        )
+    ]

@@ -245,6 +245,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "projects": projects_for(user=request.user),
             "townships": selectors.townships_for_board(request.user),
             "steps": selectors.board_step_choices(request.user),
+            "other_clocks": selectors.other_clocks(request.user),
         },
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from zhengqian.compensation.models import AgreementStatus
 from zhengqian.core import clock
@@ -112,7 +113,7 @@ def test_superseded_agreement_is_not_paid(funded, office_user, finance_user, agr
     assert created[("household", "houses")].amount == Decimal("52000.00")
 
 
-def test_payment_clock(funded, office_user, agreement, project_a):
+def test_payment_clock(client, funded, office_user, agreement, project_a):
     clocks = selectors.payment_clocks(office_user, project=project_a)
     assert len(clocks) == 1 and clocks[0].state == "open" and clocks[0].outstanding == Decimal("101500.50")
     with clock.frozen(agreement.payment_due.isoformat() + "T10:00:00"):
@@ -122,4 +123,12 @@ def test_payment_clock(funded, office_user, agreement, project_a):
 
     with clock.frozen(date.fromordinal(late)):
         assert selectors.payment_clocks(office_user, state="overdue")[0].agreement == agreement
+        # the overdue board of the procedure app shows the same clock (issue 8: clocks on the board)
+        from zhengqian.procedure.selectors import other_clocks
+
+        payment_clock = other_clocks(office_user)[0]
+        assert (payment_clock.overdue, payment_clock.due_soon) == (1, 0)
+        client.force_login(office_user)
+        board = client.get(reverse("procedure:board")).content.decode()
+        assert 'data-clock-overdue="1"' in board and reverse("funds:clocks") in board
     assert selectors.paid_in_full(project_a) is False
