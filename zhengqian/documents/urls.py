@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("projects/<int:project_id>/", views.project, name="project"),
+    path("projects/<int:project_id>/batch/", views.batch, name="batch"),
+    path("projects/<int:project_id>/archive/", views.archive_create, name="archive"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("households/<int:pk>/render/", views.household_render, name="household_render"),
+    path("notices/<int:pk>/poster/", views.notice_poster, name="notice_poster"),
+    path("<int:pk>/download/", views.download, name="download"),
+]
