@@ -38,4 +38,4 @@ def normalise(value: str) -> str:
 
 
 def code_matches(household_id: int, value: str) -> bool:
-    return hmac.compare_digest(lookup_code(household_id), normalise(value))
+    return hmac.compare_digest(lookup_code(household_id).encode(), normalise(value).encode("utf-8"))

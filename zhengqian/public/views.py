@@ -88,6 +88,4 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(request, "public/lookup.html", {"form": LookupForm(), "message": result.message},
                       status=429 if result.outcome == "throttled" else 200)
     context = selectors.household_file(result.household)
-    response = render(request, "public/household.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "public/household.html", context)  # never_cache: no-store
