@@ -54,7 +54,7 @@ def _valuation(obj: Any) -> Rendered:
     from zhengqian.compensation import documents
 
     household = obj.household
-    return Rendered(documents.valuation_pdf(obj), f"补偿计算单-{household.code}-v{obj.version}.pdf",
+    return Rendered(documents.valuation_pdf(obj), f"补偿计算单-{household.code}-{obj.pk}.pdf",
                     f"补偿计算单 {household.code} {household.head_name}", "", household.project, household,
                     household.village.path)
 
