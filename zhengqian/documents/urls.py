@@ -5,6 +5,7 @@ from . import views
 app_name = "documents"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("projects/<int:project_id>/", views.project, name="project"),
     path("projects/<int:project_id>/batch/", views.batch, name="batch"),
     path("projects/<int:project_id>/archive/", views.archive_create, name="archive"),

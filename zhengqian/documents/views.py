@@ -18,6 +18,13 @@ from . import actions, archive, selectors
 HOUSEHOLD_KINDS = {"survey_sheet": "调查确认表", "household_notice": "补偿信息查询告知单"}
 
 
+def index(request: HttpRequest) -> HttpResponse:
+    from zhengqian.projects.selectors import projects_for
+
+    projects = projects_for(user=request.user).select_related("district").order_by("code")  # type: ignore[arg-type]
+    return render(request, "documents/index.html", {"projects": projects})
+
+
 def project(request: HttpRequest, project_id: int) -> HttpResponse:
     item = project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
     page = paginate(request, selectors.documents_for(user=request.user, project=item))  # type: ignore[arg-type]
