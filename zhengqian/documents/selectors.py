@@ -45,6 +45,10 @@ def job_get(*, user: User, pk: Any) -> RenderJob:
     return job
 
 
+def households_for(*, user: User, project: Project) -> QuerySet[Household]:
+    return Household.objects.filter(scope_q(user, "village__path"), project=project)
+
+
 def household_get(*, user: User, pk: Any) -> Household:
     household = (
         Household.objects.filter(scope_q(user, "village__path"), pk=pk)

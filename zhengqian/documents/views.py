@@ -81,6 +81,18 @@ def household_render(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def household_render_by_code(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The same, for a household named by its code on the project's page."""
+    item = project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
+    code = request.POST.get("code", "").strip()
+    household = selectors.households_for(user=request.user, project=item).filter(code=code).first()  # type: ignore[arg-type]
+    if household is None:
+        messages.error(request, f"户编号：本项目您的辖区内没有户编号为“{code[:40]}”的户。")
+        return redirect("documents:project", project_id=item.pk)
+    return household_render(request, household.pk)
+
+
+@require_POST
 def notice_poster(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     try:

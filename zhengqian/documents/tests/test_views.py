@@ -44,3 +44,12 @@ def test_bad_batch_kind_is_a_message_not_an_error(client, story, office_user, pr
     client.force_login(office_user)
     response = client.post(reverse("documents:batch", args=[project_a.pk]), {"kind": "nonsense"}, follow=True)
     assert response.status_code == 200 and "请选择要批量生成的文书类型" in response.content.decode()
+
+
+def test_household_by_code(client, story, office_user, clerk_b, project_a):
+    client.force_login(office_user)
+    url = reverse("documents:household_by_code", args=[project_a.pk])
+    response = client.post(url, {"code": "C-001", "kind": "household_notice"})
+    assert response.status_code == 302 and "/download/" in response["Location"]
+    response = client.post(url, {"code": "NOPE", "kind": "household_notice"}, follow=True)
+    assert "户编号：本项目您的辖区内没有户编号为“NOPE”的户" in response.content.decode()
