@@ -157,7 +157,8 @@ def dossier_build(*, actor: User, household: Household) -> RenderedDocument:
     if not (actor.scope_path and household.village.path.startswith(actor.scope_path)):
         raise InvalidInput("该户不存在或不在您的辖区。", field="household")
     with transaction.atomic():
-        _, number = next_number(scope=project.code, kind="dossier", year=clock.today().year, prefix=f"{project.code}户档")
+        year = clock.today().year
+        _, number = next_number(scope=project.code, kind="dossier", year=year, prefix=f"{project.code}户档")
         title = f"{project.name} {household.code} {household.head_name} 一户一档"
         content, seal = build_zip(title=title, number=number, entries=_collect(project, household).entries)
         return store_rendered(actor=actor, content=content, filename=f"一户一档-{household.code}.zip",

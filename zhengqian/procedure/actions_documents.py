@@ -19,8 +19,8 @@ from datetime import date
 from django.db import transaction
 
 from zhengqian.core import audit, clock
-from zhengqian.documents.storage import store_rendered
 from zhengqian.core.models import User
+from zhengqian.documents.storage import store_rendered
 from zhengqian.domain.errors import InvalidInput
 from zhengqian.households.models import Household
 from zhengqian.projects.models import Project

@@ -41,8 +41,11 @@ def _keys(address: str, id_hash: str) -> list[str]:
     return keys
 
 
-def _locked(keys: list[str]) -> bool:
-    return LoginThrottle.objects.filter(key__in=keys, locked_until__gt=clock.now()).exists()
+def _throttle_state(keys: list[str]) -> tuple[bool, bool]:
+    """(locked, any failures counted) for ``keys``, in one query."""
+    now = clock.now()
+    rows = list(LoginThrottle.objects.filter(key__in=keys).values_list("locked_until", flat=True))
+    return any(until is not None and until > now for until in rows), bool(rows)
 
 
 def _fail(keys: list[str]) -> None:
@@ -64,13 +67,17 @@ def _match(id_hash: str, factor: str) -> Household | None:
 
     if not id_hash or not factor:
         return None
-    household_ids = list(
-        HouseholdMember.objects.filter(id_number_hash=id_hash).values_list("household_id", flat=True)
+    members = HouseholdMember.objects.filter(id_number_hash=id_hash).select_related(
+        "household__project", "household__village"
     )
-    for household_id in household_ids:
-        numbers = Agreement.objects.filter(household_id=household_id).values_list("number", flat=True)
-        if code_matches(household_id, factor) or any(normalise(n) == factor for n in numbers):
-            return Household.objects.select_related("project", "village").get(pk=household_id)
+    households = [member.household for member in members]
+    for household in households:  # the printed code needs no query
+        if code_matches(household.pk, factor):
+            return household
+    for household in households:
+        numbers = Agreement.objects.filter(household_id=household.pk).values_list("number", flat=True)
+        if any(normalise(n) == factor for n in numbers):
+            return household
     return None
 
 
@@ -82,7 +89,8 @@ def household_lookup(*, id_number: str, factor: str, address: str) -> LookupResu
     factor = normalise(factor or "")[:60]
     keys = _keys(address or "", id_hash)
     with transaction.atomic():
-        if _locked(keys):
+        locked, counted = _throttle_state(keys)
+        if locked:
             household, outcome, message = None, LookupOutcome.THROTTLED, THROTTLED
         else:
             household = _match(id_hash, factor)
@@ -90,7 +98,8 @@ def household_lookup(*, id_number: str, factor: str, address: str) -> LookupResu
                 _fail(keys)
                 outcome, message = LookupOutcome.NOT_FOUND, NO_MATCH
             else:
-                LoginThrottle.objects.filter(key__in=keys).delete()
+                if counted:
+                    LoginThrottle.objects.filter(key__in=keys).delete()
                 outcome, message = LookupOutcome.FOUND, ""
         LookupLog.objects.create(
             at=clock.now(), id_hash=id_hash, id_masked=crypto.mask_id_number(raw) if raw else "",

@@ -36,7 +36,8 @@ class LookupLog(models.Model):
             models.CheckConstraint(name="lookup_outcome_valid", condition=Q(outcome__in=LookupOutcome.values)),
             models.CheckConstraint(
                 name="lookup_found_has_household",
-                condition=Q(outcome="found", household__isnull=False) | (~Q(outcome="found") & Q(household__isnull=True)),
+                condition=Q(outcome="found", household__isnull=False)
+                | (~Q(outcome="found") & Q(household__isnull=True)),
             ),
         ]
 

@@ -70,7 +70,7 @@ def test_manage_command_and_standalone_script_accept_an_intact_package(package):
 
 
 def test_a_changed_file_is_detected(package, tmp_path):
-    document, path = package
+    _, path = package
     tampered = tmp_path / "tampered.zip"
     _rewrite(path, tampered, lambda name, data: data + b"x" if name.startswith("evidence/") else data)
     report = verify(str(tampered))

@@ -66,7 +66,7 @@ def test_concurrent_requests_get_distinct_gap_free_numbers():
                     seq, _ = next_number(scope="P-RACE", kind="archive", year=2026)
                 with lock:
                     taken.append(seq)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             own.close()

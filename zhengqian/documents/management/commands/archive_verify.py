@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = verify(options["package"], options["seal"])
-        except Exception as exc:  # noqa: BLE001 - any unreadable package is one answer
+        except Exception as exc:
             raise CommandError(f"无法读取档案包: {exc}") from exc
         for problem in report.problems:
             self.stdout.write(problem)
