@@ -11,13 +11,15 @@ Kinds:
 - ``household_notice`` 补偿信息查询告知单 (a Household): numbered 〔2026〕N号 per project, with the
   household's lookup code and a QR code to the self-lookup page — putian-2014 (九) 公开;
 - ``notice_poster`` 张贴版公告 (a published ProcedureDocument): the notice as issued, with a QR
-  code to its public page — yongzhou-linkage 五(一)1.
+  code to its public page — yongzhou-linkage 五(一)1;
+- ``payment_list`` 付款清单 (a Project): its payments and their state — putian-2014 (七)(十).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -134,6 +136,22 @@ def _notice_poster(document: Any) -> Rendered:
                     f"{document.title}（张贴版）", document.number, document.project, None, path)
 
 
+def _payment_list(project: Any) -> Rendered:
+    """付款清单: every payment of the project with its payee, category, amount and state
+    (putian-2014 (七)(十): paid into the household's real-name account)."""
+    from zhengqian.domain.money import format_yuan
+    from zhengqian.funds.models import Payment
+
+    payments = list(Payment.objects.filter(project=project).exclude(state="cancelled")
+                    .select_related("household", "agreement").order_by("household__code", "id"))
+    total = sum((p.amount for p in payments), start=Decimal(0))
+    html = render_to_string("documents/pdf/payment_list.html", {
+        "project": project, "payments": payments, "total": format_yuan(total), "today": clock.today(),
+    })
+    return Rendered(html_to_pdf(html), f"付款清单-{project.code}.pdf", f"付款清单 {project.code}", "", project,
+                    None, project.district.path)
+
+
 @dataclass(frozen=True)
 class Kind:
     code: str
@@ -152,6 +170,7 @@ KINDS: dict[str, Kind] = {
         Kind("survey_sheet", "调查确认表", "households.household", _survey_sheet),
         Kind("household_notice", "补偿信息查询告知单", "households.household", _household_notice),
         Kind("notice_poster", "张贴版公告（带二维码）", "procedure.proceduredocument", _notice_poster),
+        Kind("payment_list", "付款清单", "projects.project", _payment_list),
     )
 }
 

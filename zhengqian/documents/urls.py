@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("projects/<int:project_id>/", views.project, name="project"),
     path("projects/<int:project_id>/batch/", views.batch, name="batch"),
+    path("projects/<int:project_id>/render/", views.project_render, name="project_render"),
     path("projects/<int:project_id>/archive/", views.archive_create, name="archive"),
     path("projects/<int:project_id>/household/", views.household_render_by_code, name="household_by_code"),
     path("jobs/<int:pk>/", views.job, name="job"),

@@ -62,6 +62,18 @@ def archive_create(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
+def project_render(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Project-wide documents (付款清单)."""
+    item = project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
+    try:
+        document = actions.document_render(actor=request.user, kind="payment_list", obj=item)  # type: ignore[arg-type]
+        return redirect("documents:download", pk=document.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("documents:project", project_id=item.pk)
+
+
+@require_POST
 def household_render(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     kind = request.POST.get("kind", "")

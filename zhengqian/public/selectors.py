@@ -134,6 +134,29 @@ def publicity_rows(publicity: Any) -> list[dict[str, Any]]:
 # --- a household's own file (after a successful lookup) ---------------------------------------
 
 
+def _label(choices: Any, value: Any) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _survey_items(survey: Any) -> list[str]:
+    """The survey result the household signed, in words (from its summary)."""
+    from zhengqian.households.landclass import land_class_label
+    from zhengqian.households.models import AttachmentKind, Structure, Unit
+
+    if survey is None:
+        return []
+    summary = survey.summary or {}
+    items = [f"地块 {p['code']}：{land_class_label(p['land_class'])} {p['area']} 平方米"
+             for p in summary.get("parcels", [])]
+    items += [f"房屋 {b['code']}：{_label(Structure, b['structure'])} {b['floor_area']} 平方米"
+              for b in summary.get("buildings", [])]
+    items += [f"附着物 {a['code']}：{_label(AttachmentKind, a['kind'])} {a['quantity']} {_label(Unit, a['unit'])}"
+              for a in summary.get("attachments", [])]
+    items += [f"青苗 {c['code']}：{c['kind']} {c['quantity']} {_label(Unit, c['unit'])}"
+              for c in summary.get("crops", [])]
+    return items
+
+
 def household_file(household: Household) -> dict[str, Any]:
     """Survey result, valuation lines, agreements, payments and their state, resettlement
     choice and clocks of one household — nothing about any other household."""
@@ -174,7 +197,8 @@ def household_file(household: Household) -> dict[str, Any]:
                            "days": (agreement.payment_due - today).days, "clause": agreement.payment_clause,
                            "done": paid})
     return {
-        "household": household, "project": household.project, "survey": survey, "valuation": valuation,
+        "household": household, "project": household.project, "survey": survey, "items": _survey_items(survey),
+        "valuation": valuation,
         "lines": lines, "agreements": agreements, "payments": payments, "steps": steps, "clocks": clocks,
         "resettlement": agreements[-1].get_resettlement_choice_display() if agreements else "",
     }

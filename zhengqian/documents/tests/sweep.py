@@ -20,6 +20,7 @@ DOCUMENTS_URLS: dict[str, Any] = {
     "documents:project": _project,
     "documents:batch": _project,
     "documents:archive": _project,
+    "documents:project_render": _project,
     "documents:household_by_code": _project,
     "documents:job": lambda o: {"pk": o["render_job"].pk},
     "documents:household_render": lambda o: {"pk": o["procedure_household"].pk},

@@ -53,3 +53,11 @@ def test_household_by_code(client, story, office_user, clerk_b, project_a):
     assert response.status_code == 302 and "/download/" in response["Location"]
     response = client.post(url, {"code": "NOPE", "kind": "household_notice"}, follow=True)
     assert "户编号：本项目您的辖区内没有户编号为“NOPE”的户" in response.content.decode()
+
+
+def test_payment_list(client, story, office_user, project_a):
+    client.force_login(office_user)
+    response = client.post(reverse("documents:project_render", args=[project_a.pk]))
+    assert response.status_code == 302 and "/download/" in response["Location"]
+    document = RenderedDocument.objects.get(kind="payment_list")
+    assert evidence_read(document.file).startswith(b"%PDF") and document.project == project_a

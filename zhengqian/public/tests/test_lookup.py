@@ -25,6 +25,7 @@ def test_id_number_and_agreement_number_open_the_households_own_file(client, sto
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "王建国户 · C-001" in body and story.agreement.number in body
     assert "补偿明细" in body and str(story.agreement.valuation.total) in body
+    assert "房屋 C-001-FW1：砖混" in body and "附着物 C-001-FZ1：水井 1.00 口" in body  # the survey, in words
     assert "C-002" not in body and "欧阳娜娜" not in body  # nothing of any other household
 
 
