@@ -11,8 +11,12 @@ urlpatterns = [
     path("compensation/", include("zhengqian.compensation.urls")),
     path("funds/", include("zhengqian.funds.urls")),
     path("procedure/", include("zhengqian.procedure.urls")),
+    path("documents/", include("zhengqian.documents.urls")),
+    path("public/", include("zhengqian.public.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
 
 handler403 = "zhengqian.core.views.permission_denied"
+handler404 = "zhengqian.public.errors.not_found"
+handler500 = "zhengqian.public.errors.server_error"

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "zhengqian.compensation",
     "zhengqian.procedure",
     "zhengqian.funds",  # after procedure, so the funds demo's ledger facts replace facts recorded by hand
+    "zhengqian.documents",
+    "zhengqian.public",
 ]
 
 MIDDLEWARE = [
@@ -154,3 +156,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Public portal and household self-lookup (zhengqian.public): the address printed in QR codes,
+# and the lookup throttle (failed lookups per address and per ID number before a lock).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PUBLIC_LOOKUP_FAILURE_LIMIT = int(os.environ.get("PUBLIC_LOOKUP_FAILURE_LIMIT", "5"))
+PUBLIC_LOOKUP_LOCK_MINUTES = 15

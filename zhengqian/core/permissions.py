@@ -12,7 +12,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.LEADERSHIP_OFFICE: frozenset(
         {"project.create", "project.edit", "audit.view", "standard.approve", "register.freeze", "procedure.act",
-         "procedure.fact", "procedure.override"}
+         "procedure.fact", "procedure.override", "document.render", "archive.build"}
     ),
     Role.EXPROPRIATION_OFFICE: frozenset(
         {
@@ -30,18 +30,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.manage",
             "procedure.act",
             "procedure.fact",
+            "document.render",
+            "archive.build",
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
         {"audit.view", "household.edit", "person.view_full_id", "valuation.run", "publicity.manage", "agreement.manage",
-         "procedure.act"}
+         "procedure.act", "document.render"}
     ),
     Role.DEPARTMENT_OFFICER: frozenset({"audit.view"}),
     Role.FINANCE_OFFICER: frozenset(
         {"audit.view", "funds.manage", "appropriation.approve", "payment.approve", "bank.exchange", "entry.reverse",
          "procedure.fact"}
     ),
-    Role.SUPERVISOR: frozenset({"audit.view"}),
+    Role.SUPERVISOR: frozenset({"audit.view", "archive.build"}),
 }
 
 

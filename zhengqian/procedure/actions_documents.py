@@ -19,8 +19,8 @@ from datetime import date
 from django.db import transaction
 
 from zhengqian.core import audit, clock
-from zhengqian.core.evidence import evidence_store
 from zhengqian.core.models import User
+from zhengqian.documents.storage import store_rendered
 from zhengqian.domain.errors import InvalidInput
 from zhengqian.households.models import Household
 from zhengqian.projects.models import Project
@@ -56,11 +56,10 @@ DOC_FIELDS = ["status", "published_on", "posting_place", "served_on", "service_m
 
 def next_number(project: Project, kind: str, year: int) -> tuple[int, str]:
     """The next gap-free number of ``kind`` for ``project`` in ``year`` (caller's transaction)."""
-    DocumentCounter.objects.get_or_create(project=project, kind=kind, year=year)
-    counter = DocumentCounter.objects.select_for_update().get(project=project, kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"{project.code}{documents.KINDS[kind].prefix}〔{year}〕{counter.last}号"
+    from zhengqian.documents.numbering import format_number, take_next
+
+    seq = take_next(DocumentCounter, project=project, kind=kind, year=year)
+    return seq, format_number(year, seq, prefix=f"{project.code}{documents.KINDS[kind].prefix}")
 
 
 def _is_revision(context: Context, kind: str) -> bool:
@@ -113,13 +112,18 @@ def issue_in_context(
         registration_deadline=registration_deadline,
         extra_text=extra_text,
     )
-    pdf = evidence_store(
+    # Stored by SHA-256 and listed in the audit chain by the document service.
+    pdf = store_rendered(
         actor=actor,
         content=documents.render_pdf(html),
-        original_name=f"{number}.pdf",
-        content_type="application/pdf",
+        filename=f"{number}.pdf",
+        kind=f"procedure.{kind}",
+        title=documents.title_for(pack, kind),
+        number=number,
+        project=context.project,
+        household=context.household,
         jurisdiction_path=context.path,
-    )
+    ).file
     now = clock.now()
     document = ProcedureDocument.objects.create(
         project=context.project,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from zhengqian.core import audit, clock
 from zhengqian.core.evidence import evidence_store
@@ -53,15 +53,9 @@ def format_number(year: int, serial: int) -> str:
 def _next_serial(project: Project, year: int) -> int:
     """The next number of ``project`` in ``year``: the counter row is locked until the
     surrounding transaction ends, so concurrent signers queue and never share or skip one."""
-    try:
-        with transaction.atomic():
-            AgreementCounter.objects.get_or_create(project=project, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction in the meantime
-    counter = AgreementCounter.objects.select_for_update().get(project=project, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    from zhengqian.documents.numbering import take_next
+
+    return take_next(AgreementCounter, project=project, year=year)
 
 
 def _check_agreement(actor: User, agreement: Agreement) -> Agreement:

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhengqian.compensation.tests.sweep import COMPENSATION_BODIES, COMPENSATION_URLS, compensation_objects
+from zhengqian.documents.tests.sweep import DOCUMENTS_URLS, PUBLIC_URLS, documents_objects
 from zhengqian.funds.tests.sweep import FUNDS_BODIES, FUNDS_URLS
 from zhengqian.funds.tests.sweep import sweep_objects as funds_objects
 from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
@@ -40,6 +41,7 @@ OBJECT_URLS: dict[str, Builder] = {
     **COMPENSATION_URLS,
     **FUNDS_URLS,
     **PROCEDURE_URLS,
+    **DOCUMENTS_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -48,6 +50,7 @@ UNSCOPED_URLS: dict[str, str] = {
     "legal:policy_detail": "policy pack code",
     "api-1:calendar_year": "calendar year",
     "api-1:policy_detail": "policy pack code",
+    **PUBLIC_URLS,
 }
 
 
@@ -101,6 +104,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     objects.update(compensation_objects(project=project_a, township=township_a))
     objects.update(funds_objects(project=project_a, township=township_a))
     objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
+    objects.update(documents_objects(project=project_a, household=objects["procedure_household"]))
     return objects
 
 
