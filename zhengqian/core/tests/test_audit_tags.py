@@ -7,7 +7,9 @@ from zhengqian.core.templatetags.audit_tags import audit_changes
 
 
 def test_changed_fields_are_labelled_by_verbose_name():
-    event = AuditEvent(object_type="projects.project", before={"name": "旧", "code": "A"}, after={"name": "新", "code": "A"})
+    event = AuditEvent(
+        object_type="projects.project", before={"name": "旧", "code": "A"}, after={"name": "新", "code": "A"}
+    )
     assert audit_changes(event) == [{"label": "项目名称", "before": "旧", "after": "新"}]
 
 
