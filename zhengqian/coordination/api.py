@@ -266,12 +266,12 @@ def _owner(request: HttpRequest, owner: OwnerIn) -> actions.Owner:
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="职能部门及职责")
-def department_list(request: HttpRequest) -> list[Department]:
+def coordination_department_list(request: HttpRequest) -> list[Department]:
     return list(Department.objects.prefetch_related("duties").order_by("pk"))
 
 
 @router.get("/tasks", response=TaskPage, summary="督办任务（本人辖区）")
-def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, object]:
+def coordination_task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, object]:
     qs = selectors.tasks_for(
         user=request.user,
         department_id=filters.department_id,
@@ -283,12 +283,12 @@ def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, obj
 
 
 @router.get("/tasks/{task_id}", response=TaskOut, summary="任务详情")
-def task_detail(request: HttpRequest, task_id: int) -> object:
+def coordination_task_detail(request: HttpRequest, task_id: int) -> object:
     return selectors.task_get(user=request.user, pk=task_id)
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="交办任务")
-def task_create(request: HttpRequest, payload: TaskIn) -> Status:
+def coordination_task_create(request: HttpRequest, payload: TaskIn) -> Status:
     task = actions.task_create(
         actor=request.user,
         project=project_get(user=request.user, pk=payload.project_id),
@@ -302,7 +302,7 @@ def task_create(request: HttpRequest, payload: TaskIn) -> Status:
 
 
 @router.post("/tasks/{task_id}/complete", response=TaskOut, summary="办结任务（材料以 base64 上传）")
-def task_complete(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -> object:
+def coordination_task_complete(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -> object:
     task = selectors.task_get(user=request.user, pk=task_id)
     try:
         content = base64.b64decode(payload.evidence_base64, validate=True)
@@ -319,17 +319,17 @@ def task_complete(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="联席会议（最近 100 次）")
-def meeting_list(request: HttpRequest) -> list[object]:
+def coordination_meeting_list(request: HttpRequest) -> list[object]:
     return list(selectors.meetings_for(user=request.user).prefetch_related("departments", "decisions__tasks")[:100])
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="会议详情")
-def meeting_detail(request: HttpRequest, meeting_id: int) -> object:
+def coordination_meeting_detail(request: HttpRequest, meeting_id: int) -> object:
     return selectors.meeting_get(user=request.user, pk=meeting_id)
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="记录联席会议或联合行动")
-def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
+def coordination_meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
     departments = list(Department.objects.filter(pk__in=payload.department_ids))
     if len(departments) != len(set(payload.department_ids)):
         raise InvalidInput("参会部门不存在。", field="department_ids")
@@ -351,7 +351,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
 
 
 @router.post("/meetings/{meeting_id}/decisions", response={201: DecisionOut}, summary="录入决议（生成任务）")
-def decision_create(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Status:
+def coordination_decision_create(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Status:
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
     decision = actions.decision_record(
         actor=request.user,
@@ -366,17 +366,17 @@ def decision_create(request: HttpRequest, meeting_id: int, payload: DecisionIn) 
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="突发事件（最近 100 起）")
-def incident_list(request: HttpRequest) -> list[object]:
+def coordination_incident_list(request: HttpRequest) -> list[object]:
     return list(selectors.incidents_for(user=request.user).prefetch_related("households")[:100])
 
 
 @router.get("/incidents/{incident_id}", response=IncidentOut, summary="事件详情")
-def incident_detail(request: HttpRequest, incident_id: int) -> object:
+def coordination_incident_detail(request: HttpRequest, incident_id: int) -> object:
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
 @router.post("/incidents", response={201: IncidentOut}, summary="报告突发事件")
-def incident_create(request: HttpRequest, payload: IncidentIn) -> Status:
+def coordination_incident_create(request: HttpRequest, payload: IncidentIn) -> Status:
     project = project_get(user=request.user, pk=payload.project_id)
     township = townships_for(user=request.user).filter(pk=payload.township_id).first()
     if township is None:
@@ -400,7 +400,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status:
 
 
 @router.post("/incidents/{incident_id}/arrival", response=IncidentOut, summary="记录负责人到场")
-def incident_arrival(request: HttpRequest, incident_id: int, payload: ArrivalIn) -> object:
+def coordination_incident_arrival(request: HttpRequest, incident_id: int, payload: ArrivalIn) -> object:
     incident = selectors.incident_get(user=request.user, pk=incident_id)
     actions_incidents.incident_arrival(
         actor=request.user, incident=incident, leader_name=payload.leader_name, arrived_at=payload.arrived_at
@@ -409,19 +409,19 @@ def incident_arrival(request: HttpRequest, incident_id: int, payload: ArrivalIn)
 
 
 @router.post("/incidents/{incident_id}/close", response=IncidentOut, summary="结案")
-def incident_close(request: HttpRequest, incident_id: int, payload: TextIn) -> object:
+def coordination_incident_close(request: HttpRequest, incident_id: int, payload: TextIn) -> object:
     incident = selectors.incident_get(user=request.user, pk=incident_id)
     actions_incidents.incident_close(actor=request.user, incident=incident, text=payload.text)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
 @router.get("/petitions", response=list[PetitionOut], summary="信访件（最近 100 件）")
-def petition_list(request: HttpRequest) -> list[object]:
+def coordination_petition_list(request: HttpRequest) -> list[object]:
     return list(selectors.petitions_for(user=request.user)[:100])
 
 
 @router.post("/petitions", response={201: PetitionOut}, summary="受理信访件")
-def petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
+def coordination_petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
     project = project_get(user=request.user, pk=payload.project_id)
     township = townships_for(user=request.user).filter(pk=payload.township_id).first()
     if township is None:
@@ -445,7 +445,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
 
 
 @router.post("/petitions/{petition_id}/answer", response=PetitionOut, summary="答复信访件")
-def petition_answer(request: HttpRequest, petition_id: int, payload: AnswerIn) -> object:
+def coordination_petition_answer(request: HttpRequest, petition_id: int, payload: AnswerIn) -> object:
     petition = selectors.petition_get(user=request.user, pk=petition_id)
     return actions_petitions.petition_answer(
         actor=request.user, petition=petition, answer=payload.answer, answered_on=payload.answered_on
@@ -453,7 +453,7 @@ def petition_answer(request: HttpRequest, petition_id: int, payload: AnswerIn) -
 
 
 @router.get("/assessment/{period}", response=list[SubjectOut], summary="年度考核指标与得分（实时计算）")
-def assessment_figures(request: HttpRequest, period: str) -> list[dict[str, object]]:
+def coordination_assessment_figures(request: HttpRequest, period: str) -> list[dict[str, object]]:
     return [
         {
             "kind": row.kind,

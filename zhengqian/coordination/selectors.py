@@ -116,7 +116,13 @@ def department_get(*, pk: Any) -> Department:
 
 
 def meetings_for(*, user: User, kind: str = "") -> QuerySet[JointMeeting]:
-    qs = JointMeeting.objects.filter(scope_q(user, "district__path")).annotate(decision_count=Count("decisions"))
+    """A district user sees the district's meetings; a township user those with a decision on
+    a project they see, or held on an incident of their township."""
+    qs = JointMeeting.objects.filter(scope_q(user, "district__path"))
+    if not _is_district_user(user):
+        on_visible = Decision.objects.filter(meeting_id=OuterRef("pk"), project__in=_visible_projects(user))
+        qs = JointMeeting.objects.filter(Exists(on_visible) | scope_q(user, "incident__jurisdiction_path"))
+    qs = qs.annotate(decision_count=Count("decisions"))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-held_on", "-id")

@@ -60,7 +60,9 @@ def test_larger_incident_two_hour_clock():
 def test_major_incident_needs_joint_meeting():
     state = rules.escalation("major", reported_at=REPORTED, now=REPORTED)
     assert state.needs_joint_meeting and state.escalated
-    assert not rules.escalation("major", reported_at=REPORTED, now=REPORTED, joint_meeting_held=True).needs_joint_meeting
+    assert not rules.escalation(
+        "major", reported_at=REPORTED, now=REPORTED, joint_meeting_held=True
+    ).needs_joint_meeting
     with pytest.raises(GateClosed) as error:
         rules.ensure_can_close_incident("major", arrived_at=REPORTED, joint_meeting_held=False)
     assert error.value.clause == "yongzhou-linkage 五(三)"

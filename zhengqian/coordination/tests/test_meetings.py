@@ -80,7 +80,7 @@ def test_overdue_tasks_on_procedure_board_and_task_list(client, decision, office
     with clock.frozen("2026-03-17T09:00:00"):
         board = client.get(reverse("procedure:board")).content.decode()
         assert 'id="overdue-tasks-link"' in board
-        assert "督办任务逾期 <span class=\"badge text-bg-light\">2</span>" in board
+        assert '督办任务逾期 <span class="badge text-bg-light">2</span>' in board
         listing = client.get(reverse("coordination:tasks") + "?overdue=1").content.decode()
     assert listing.count('data-overdue="yes"') == 2
 
@@ -110,7 +110,9 @@ def test_department_page_shows_open_tasks_across_projects(
     assert "负责落实征地拆迁补偿安置经费" in page  # the duty of yongzhou-linkage 三(八)
 
 
-def test_department_page_is_scoped_for_a_township_user(client, clerk_b, office_user, departments, project_a, frozen_clock):
+def test_department_page_is_scoped_for_a_township_user(
+    client, clerk_b, office_user, departments, project_a, frozen_clock
+):
     actions.task_create(
         actor=office_user, project=project_a, owner=actions.Owner(department=departments["finance"]), title="甲镇任务"
     )
@@ -128,9 +130,7 @@ def test_complete_requires_owner_note_and_evidence(decision, finance_officer, cl
         actions.task_complete(actor=finance_officer, task=task, note=" ", evidence=PDF)
     assert error.value.field == "note"
     with pytest.raises(InvalidInput):
-        actions.task_complete(
-            actor=finance_officer, task=task, note="已办", evidence=actions.Upload(b"", "empty.pdf")
-        )
+        actions.task_complete(actor=finance_officer, task=task, note="已办", evidence=actions.Upload(b"", "empty.pdf"))
     assert Task.objects.get(pk=task.pk).status == TaskStatus.OPEN
     done = actions.task_complete(actor=finance_officer, task=task, note="资金已到位", evidence=PDF)
     assert done.status == TaskStatus.DONE and done.evidence is not None and done.completed_on == date(2026, 3, 2)

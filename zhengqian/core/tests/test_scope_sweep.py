@@ -13,6 +13,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhengqian.compensation.tests.sweep import COMPENSATION_BODIES, COMPENSATION_URLS, compensation_objects
+from zhengqian.coordination.tests.sweep import (
+    COORDINATION_BODIES,
+    COORDINATION_UNSCOPED,
+    COORDINATION_URLS,
+    coordination_objects,
+)
 from zhengqian.funds.tests.sweep import FUNDS_BODIES, FUNDS_URLS
 from zhengqian.funds.tests.sweep import sweep_objects as funds_objects
 from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
@@ -40,6 +46,7 @@ OBJECT_URLS: dict[str, Builder] = {
     **COMPENSATION_URLS,
     **FUNDS_URLS,
     **PROCEDURE_URLS,
+    **COORDINATION_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -48,6 +55,7 @@ UNSCOPED_URLS: dict[str, str] = {
     "legal:policy_detail": "policy pack code",
     "api-1:calendar_year": "calendar year",
     "api-1:policy_detail": "policy pack code",
+    **COORDINATION_UNSCOPED,
 }
 
 
@@ -63,6 +71,7 @@ BODIES: dict[str, Builder] = {
     **COMPENSATION_BODIES,
     **FUNDS_BODIES,
     **PROCEDURE_BODIES,
+    **COORDINATION_BODIES,
 }
 
 
@@ -101,6 +110,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     objects.update(compensation_objects(project=project_a, township=township_a))
     objects.update(funds_objects(project=project_a, township=township_a))
     objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
+    objects.update(coordination_objects(project=project_a, township=township_a))
     return objects
 
 
