@@ -13,7 +13,7 @@ from zhengqian.domain.coordination import Severity
 from .models import MeetingKind, SupportKind
 
 UNITS = [("working_days", "个工作日"), ("days", "日"), ("months", "个月")]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
