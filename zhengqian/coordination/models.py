@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from zhengqian.core.models import Department, EvidenceFile, Jurisdiction
-from zhengqian.domain.coordination import Severity
+from zhengqian.domain.coordination import RiskLevel, Severity
 from zhengqian.households.models import Household
 from zhengqian.projects.models import Project
 
@@ -389,3 +389,52 @@ class RewardPenalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_kind_display()}"
+
+
+class RiskAssessment(models.Model):
+    """A project's social stability risk assessment (实施条例 第二十六条, putian-2014 (八)):
+    risk items, level, mitigation, conclusion. Concluding it completes the procedure step
+    ``stability_assessment`` with the report and the minutes as evidence, so the pack's order
+    (compensation plan after the assessment) reads it."""
+
+    STATUS_CHOICES = [("draft", "评估中"), ("concluded", "已作出结论")]
+    project = models.ForeignKey(
+        Project, verbose_name="征地项目", on_delete=models.PROTECT, related_name="risk_assessments"
+    )
+    title = models.CharField("评估事项", max_length=200)
+    level = models.CharField("风险等级", max_length=10, blank=True, choices=[(r.value, r.label) for r in RiskLevel])
+    conclusion = models.TextField("评估结论", blank=True)
+    status = models.CharField("状态", max_length=10, choices=STATUS_CHOICES, default="draft")
+    concluded_on = models.DateField("结论日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "社会稳定风险评估"
+        verbose_name_plural = "社会稳定风险评估"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="risk_concluded_complete",
+                condition=Q(status="draft") | (Q(concluded_on__isnull=False) & ~Q(level="") & ~Q(conclusion="")),
+            ),
+            models.CheckConstraint(name="risk_concluded_not_high", condition=Q(status="draft") | ~Q(level="high")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.title}"
+
+
+class RiskItem(models.Model):
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="items")
+    description = models.TextField("风险点")
+    level = models.CharField("等级", max_length=10, choices=[(r.value, r.label) for r in RiskLevel])
+    mitigation = models.TextField("化解措施", blank=True)
+
+    class Meta:
+        verbose_name = "风险点"
+        verbose_name_plural = "风险点"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description[:40]

@@ -31,6 +31,7 @@ __all__ = [
     "CLAUSE_INCIDENT",
     "CLAUSE_JOINT_MEETING",
     "CLAUSE_PETITION",
+    "CLAUSE_RISK",
     "CLAUSE_SALVAGE",
     "DEFAULT_TASK_PERIOD",
     "ON_SITE_HOURS",
@@ -39,12 +40,15 @@ __all__ = [
     "Escalation",
     "IndicatorResult",
     "OwnerType",
+    "RiskLevel",
     "SalvageRule",
     "Severity",
     "assessment_score",
     "ensure_can_close_incident",
+    "ensure_can_conclude",
     "escalation",
     "indicator",
+    "overall_risk",
     "petition_due",
     "salvage_rule",
     "task_due",
@@ -250,3 +254,45 @@ def assessment_score(
     deduction = sum((INCIDENT_DEDUCTION[Severity(s)] for s in incidents), Decimal(0))
     deduction += OVERDUE_PETITION_DEDUCTION * overdue_petitions
     return max(Decimal(0), base - deduction).quantize(Decimal("0.1"))
+
+
+# --------------------------------------------------------------------------- social stability risk
+
+CLAUSE_RISK = "实施条例 第二十六条; putian-2014 (八)"
+
+
+class RiskLevel(StrEnum):
+    """Social stability risk levels (低 / 中 / 高)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return {"low": "低风险", "medium": "中风险", "high": "高风险"}[self.value]
+
+
+_RISK_ORDER = (RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH)
+
+
+def overall_risk(levels: Iterable[RiskLevel | str]) -> RiskLevel:
+    """The assessment's level is that of its worst item; an assessment needs at least one."""
+    found = [RiskLevel(level) for level in levels]
+    if not found:
+        raise InvalidInput("请至少登记一项风险。", field="items")
+    return max(found, key=_RISK_ORDER.index)
+
+
+def ensure_can_conclude(levels: Iterable[RiskLevel | str], mitigations: Iterable[str]) -> RiskLevel:
+    """A conclusion lets the procedure go on only when every medium or high item has its
+    mitigation and what remains is not high risk: a high-risk project is mitigated and assessed
+    again before the compensation plan (实施条例 第二十六条; putian-2014 (八) 制定维稳方案)."""
+    pairs = list(zip([RiskLevel(level) for level in levels], list(mitigations), strict=True))
+    level = overall_risk(level for level, _ in pairs)
+    for item_level, mitigation in pairs:
+        if item_level is not RiskLevel.LOW and not mitigation.strip():
+            raise InvalidInput("中、高风险项须有化解措施。", field="mitigation")
+    if level is RiskLevel.HIGH:
+        raise GateClosed("评估结论为高风险，须化解风险后重新评估，不能进入后续程序", clause=CLAUSE_RISK)
+    return level
