@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases
+from . import views, views_cases, views_risk
 
 app_name = "coordination"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("support/", views_cases.support_list, name="support"),
     path("support/household/<int:household_id>/", views_cases.support_create, name="support_create"),
     path("assessment/", views_cases.assessment_dashboard, name="assessment"),
+    path("risk/", views_risk.risk_list, name="risks"),
+    path("risk/<int:pk>/", views_risk.risk_detail, name="risk"),
 ]

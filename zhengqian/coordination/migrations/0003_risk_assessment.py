@@ -6,54 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coordination', '0002_seed_departments'),
-        ('projects', '0001_initial'),
+        ("coordination", "0002_seed_departments"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='评估事项')),
-                ('level', models.CharField(blank=True, choices=[('low', '低风险'), ('medium', '中风险'), ('high', '高风险')], max_length=10, verbose_name='风险等级')),
-                ('conclusion', models.TextField(blank=True, verbose_name='评估结论')),
-                ('status', models.CharField(choices=[('draft', '评估中'), ('concluded', '已作出结论')], default='draft', max_length=10, verbose_name='状态')),
-                ('concluded_on', models.DateField(blank=True, null=True, verbose_name='结论日期')),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='projects.project', verbose_name='征地项目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="评估事项")),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "低风险"), ("medium", "中风险"), ("high", "高风险")],
+                        max_length=10,
+                        verbose_name="风险等级",
+                    ),
+                ),
+                ("conclusion", models.TextField(blank=True, verbose_name="评估结论")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "评估中"), ("concluded", "已作出结论")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("concluded_on", models.DateField(blank=True, null=True, verbose_name="结论日期")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_assessments",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社会稳定风险评估',
-                'verbose_name_plural': '社会稳定风险评估',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "社会稳定风险评估",
+                "verbose_name_plural": "社会稳定风险评估",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskItem',
+            name="RiskItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='风险点')),
-                ('level', models.CharField(choices=[('low', '低风险'), ('medium', '中风险'), ('high', '高风险')], max_length=10, verbose_name='等级')),
-                ('mitigation', models.TextField(blank=True, verbose_name='化解措施')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='coordination.riskassessment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.TextField(verbose_name="风险点")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("low", "低风险"), ("medium", "中风险"), ("high", "高风险")],
+                        max_length=10,
+                        verbose_name="等级",
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True, verbose_name="化解措施")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="coordination.riskassessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '风险点',
-                'verbose_name_plural': '风险点',
-                'ordering': ['id'],
+                "verbose_name": "风险点",
+                "verbose_name_plural": "风险点",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('concluded_on__isnull', False), models.Q(('level', ''), _negated=True), models.Q(('conclusion', ''), _negated=True)), _connector='OR'), name='risk_concluded_complete'),
+            model_name="riskassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(
+                        ("concluded_on__isnull", False),
+                        models.Q(("level", ""), _negated=True),
+                        models.Q(("conclusion", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="risk_concluded_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('level', 'high'), _negated=True), _connector='OR'), name='risk_concluded_not_high'),
+            model_name="riskassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), models.Q(("level", "high"), _negated=True), _connector="OR"),
+                name="risk_concluded_not_high",
+            ),
         ),
     ]

@@ -11,7 +11,7 @@ from zhengqian.core.models import Department, Jurisdiction, User
 from zhengqian.households.tests.factories import make_household
 from zhengqian.projects.models import Project
 
-from .. import actions, actions_incidents, actions_petitions
+from .. import actions, actions_incidents, actions_petitions, actions_risk
 
 COORDINATION_URLS: dict[str, Any] = {
     "coordination:task": lambda o: {"pk": o["coordination_task"].pk},
@@ -20,6 +20,7 @@ COORDINATION_URLS: dict[str, Any] = {
     "coordination:incident_action": lambda o: {"pk": o["coordination_incident"].pk, "what": "note"},
     "coordination:petition": lambda o: {"pk": o["coordination_petition"].pk},
     "coordination:support_create": lambda o: {"household_id": o["coordination_household"].pk},
+    "coordination:risk": lambda o: {"pk": o["coordination_risk"].pk},
     "api-1:coordination_task_detail": lambda o: {"task_id": o["coordination_task"].pk},
     "api-1:coordination_task_complete": lambda o: {"task_id": o["coordination_task"].pk},
     "api-1:coordination_meeting_detail": lambda o: {"meeting_id": o["coordination_meeting"].pk},
@@ -88,4 +89,5 @@ def coordination_objects(*, project: Project, township: Jurisdiction) -> dict[st
         "coordination_incident": incident,
         "coordination_petition": petition,
         "coordination_household": household,
+        "coordination_risk": actions_risk.risk_assessment_open(actor=office, project=project, title="评估"),
     }
