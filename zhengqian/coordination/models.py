@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import Q
 
 from zhengqian.core.models import Department, EvidenceFile, Jurisdiction
-from zhengqian.domain.coordination import RiskLevel, Severity
-from zhengqian.households.models import Household
+from zhengqian.domain.coordination import OwnerType, RiskLevel, Severity
+from zhengqian.households.models import Building, Household
 from zhengqian.projects.models import Project
 
 
@@ -438,3 +438,42 @@ class RiskItem(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+class Salvage(models.Model):
+    """Salvage of a demolished building, disposed of by the rule for the project owner's type
+    and its proceeds posted to the funds ledger (banan-2015 (六): 谁出资，谁受益，谁负责)."""
+
+    OWNER_TYPES = [(o.value, o.label) for o in OwnerType]
+    building = models.OneToOneField(Building, verbose_name="房屋", on_delete=models.PROTECT, related_name="salvage")
+    project = models.ForeignKey(Project, verbose_name="征地项目", on_delete=models.PROTECT, related_name="salvages")
+    owner_type = models.CharField("业主性质", max_length=10, choices=OWNER_TYPES)
+    valued_amount = models.DecimalField("残值评估价", max_digits=14, decimal_places=2)
+    proceeds = models.DecimalField("处置收入", max_digits=14, decimal_places=2)
+    disposed_on = models.DateField("处置日期")
+    buyer = models.CharField("受让方", max_length=120)
+    method = models.CharField("处置方式", max_length=120)
+    filing_reference = models.CharField("国资办备案号", max_length=60, blank=True)
+    entry = models.OneToOneField(
+        "funds.JournalEntry", verbose_name="记账分录", on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.ForeignKey(EvidenceFile, verbose_name="处置凭证", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    jurisdiction_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "残值处置"
+        verbose_name_plural = "残值处置"
+        ordering = ["-disposed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="salvage_amounts_positive", condition=Q(valued_amount__gte=0) & Q(proceeds__gt=0)
+            ),
+            models.CheckConstraint(
+                name="salvage_lump_sum_filed", condition=~Q(owner_type="lump_sum") | ~Q(filing_reference="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} 残值"
