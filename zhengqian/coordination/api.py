@@ -231,6 +231,34 @@ class AnswerIn(Schema):
     answered_on: date | None = None
 
 
+class SalvageOut(Schema):
+    id: int
+    building_id: int
+    project_id: int
+    owner_type: str
+    valued_amount: Decimal
+    proceeds: Decimal
+    disposed_on: date
+    buyer: str
+    method: str
+    filing_reference: str
+    entry_id: int
+
+
+class SalvageIn(Schema):
+    project_id: int
+    household_code: str
+    building_code: str
+    owner_type: str
+    valued_amount: Decimal
+    proceeds: Decimal
+    disposed_on: date
+    buyer: str
+    filing_reference: str = ""
+    evidence_name: str
+    evidence_base64: str
+
+
 class IndicatorOut(Schema):
     code: str
     label: str
@@ -450,6 +478,40 @@ def coordination_petition_answer(request: HttpRequest, petition_id: int, payload
     return actions_petitions.petition_answer(
         actor=request.user, petition=petition, answer=payload.answer, answered_on=payload.answered_on
     )
+
+
+def _decoded(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("凭证不是有效的 base64。", field="evidence_base64") from None
+
+
+@router.get("/salvage", response=list[SalvageOut], summary="残值处置（最近 100 条）")
+def coordination_salvage_list(request: HttpRequest) -> list[object]:
+    from .views_salvage import salvages_for
+
+    return list(salvages_for(request.user)[:100])
+
+
+@router.post("/salvage", response={201: SalvageOut}, summary="登记残值处置并入账（凭证以 base64 上传）")
+def coordination_salvage_create(request: HttpRequest, payload: SalvageIn) -> Status:
+    from .actions_salvage import salvage_record
+    from .views_salvage import building_by_codes
+
+    project = project_get(user=request.user, pk=payload.project_id)
+    salvage = salvage_record(
+        actor=request.user,
+        building=building_by_codes(request.user, project.pk, payload.household_code, payload.building_code),
+        owner_type=payload.owner_type,
+        valued_amount=payload.valued_amount,
+        proceeds=payload.proceeds,
+        disposed_on=payload.disposed_on,
+        buyer=payload.buyer,
+        filing_reference=payload.filing_reference,
+        evidence=actions.Upload(_decoded(payload.evidence_base64), payload.evidence_name),
+    )
+    return Status(201, salvage)
 
 
 @router.get("/assessment/{period}", response=list[SubjectOut], summary="年度考核指标与得分（实时计算）")

@@ -7,7 +7,8 @@
 - a larger incident 10 days ago (leader on site in 90 minutes, closed) and a major incident
   reported yesterday with no arrival recorded and no joint meeting yet (escalated);
 - two petitions on PT-2026-003 (界石镇): one answered in time, one overdue with 国土资源局;
-- a support case (subsistence allowance) handed to 民政局; one penalty record.
+- a support case (subsistence allowance) handed to 民政局; one penalty record;
+- a draft social stability risk assessment (BN-2026-002) and one salvage posting.
 
 Idempotent: nothing is added once a joint meeting exists. Ends with the coordination scan."""
 
@@ -194,5 +195,45 @@ def load(log: Callable[[str], None]) -> None:
         department=dept["finance"],
         reason="联席会议决议（补偿资金缴存专户）逾期未办结，扣减工作经费。",
     )
+    _risk_and_salvage(office, today, log)
     tasks, incidents = actions_petitions.coordination_scan()
     log(f"部门 {Department.objects.count()} 个，会议 2 次，逾期任务 {tasks} 项，超时事件 {incidents} 起")
+
+
+def _risk_and_salvage(office: User, today: date, log: Callable[[str], None]) -> None:
+    """A draft risk assessment, and a salvage posting on a building of the funded project."""
+    from zhengqian.domain.errors import DomainError
+    from zhengqian.households.models import Building
+
+    from . import actions_risk, actions_salvage
+
+    # BN-2026-002 has not published its pre-announcement: its assessment stays a draft until then
+    # (the other demo projects recorded theirs in the procedure demo).
+    project = Project.objects.get(code="BN-2026-002")
+    assessment = actions_risk.risk_assessment_open(
+        actor=office, project=project, title=f"{project.name}社会稳定风险评估"
+    )
+    actions_risk.risk_item_add(
+        actor=office,
+        assessment=assessment,
+        description="部分群众对补偿标准有异议",
+        level="medium",
+        mitigation="逐户解释政策，公开补偿标准",
+    )
+    actions_risk.risk_item_add(actor=office, assessment=assessment, description="施工扰民", level="low")
+    building = Building.objects.filter(household__project__code="BN-2026-002").order_by("id").first()
+    if building is None:
+        return
+    try:
+        actions_salvage.salvage_record(
+            actor=office,
+            building=building,
+            owner_type="state",
+            valued_amount="3000.00",
+            proceeds="3150.00",
+            disposed_on=today - timedelta(days=3),
+            buyer="巴南区再生资源回收公司",
+            evidence=actions.Upload(PDF + b" salvage", "残值处置凭证.pdf", "application/pdf"),
+        )
+    except DomainError as error:
+        log(f"残值未入账：{error}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_risk
+from . import views, views_cases, views_risk, views_salvage
 
 app_name = "coordination"
 
@@ -26,5 +26,7 @@ urlpatterns = [
     path("support/household/<int:household_id>/", views_cases.support_create, name="support_create"),
     path("assessment/", views_cases.assessment_dashboard, name="assessment"),
     path("risk/", views_risk.risk_list, name="risks"),
+    path("salvage/", views_salvage.salvage_list, name="salvage"),
+    path("support/new/", views_salvage.support_start, name="support_start"),
     path("risk/<int:pk>/", views_risk.risk_detail, name="risk"),
 ]

@@ -6,41 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coordination', '0003_risk_assessment'),
-        ('core', '0002_audit_append_only'),
-        ('funds', '0002_journal_invariants'),
-        ('households', '0002_import_batches_parcel_extent'),
-        ('projects', '0001_initial'),
+        ("coordination", "0003_risk_assessment"),
+        ("core", "0002_audit_append_only"),
+        ("funds", "0002_journal_invariants"),
+        ("households", "0002_import_batches_parcel_extent"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Salvage',
+            name="Salvage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_type', models.CharField(choices=[('state', '国有业主单位'), ('private', '私营业主单位'), ('lump_sum', '包干征地项目')], max_length=10, verbose_name='业主性质')),
-                ('valued_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='残值评估价')),
-                ('proceeds', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='处置收入')),
-                ('disposed_on', models.DateField(verbose_name='处置日期')),
-                ('buyer', models.CharField(max_length=120, verbose_name='受让方')),
-                ('method', models.CharField(max_length=120, verbose_name='处置方式')),
-                ('filing_reference', models.CharField(blank=True, max_length=60, verbose_name='国资办备案号')),
-                ('created_at', models.DateTimeField()),
-                ('jurisdiction_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('building', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='salvage', to='households.building', verbose_name='房屋')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='funds.journalentry', verbose_name='记账分录')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.evidencefile', verbose_name='处置凭证')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='salvages', to='projects.project', verbose_name='征地项目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[("state", "国有业主单位"), ("private", "私营业主单位"), ("lump_sum", "包干征地项目")],
+                        max_length=10,
+                        verbose_name="业主性质",
+                    ),
+                ),
+                ("valued_amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="残值评估价")),
+                ("proceeds", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="处置收入")),
+                ("disposed_on", models.DateField(verbose_name="处置日期")),
+                ("buyer", models.CharField(max_length=120, verbose_name="受让方")),
+                ("method", models.CharField(max_length=120, verbose_name="处置方式")),
+                ("filing_reference", models.CharField(blank=True, max_length=60, verbose_name="国资办备案号")),
+                ("created_at", models.DateTimeField()),
+                ("jurisdiction_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "building",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="salvage",
+                        to="households.building",
+                        verbose_name="房屋",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="funds.journalentry",
+                        verbose_name="记账分录",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.evidencefile",
+                        verbose_name="处置凭证",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="salvages",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '残值处置',
-                'verbose_name_plural': '残值处置',
-                'ordering': ['-disposed_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valued_amount__gte', 0), ('proceeds__gt', 0)), name='salvage_amounts_positive'), models.CheckConstraint(condition=models.Q(models.Q(('owner_type', 'lump_sum'), _negated=True), models.Q(('filing_reference', ''), _negated=True), _connector='OR'), name='salvage_lump_sum_filed')],
+                "verbose_name": "残值处置",
+                "verbose_name_plural": "残值处置",
+                "ordering": ["-disposed_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("valued_amount__gte", 0), ("proceeds__gt", 0)),
+                        name="salvage_amounts_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("owner_type", "lump_sum"), _negated=True),
+                            models.Q(("filing_reference", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="salvage_lump_sum_filed",
+                    ),
+                ],
             },
         ),
     ]
