@@ -77,3 +77,64 @@ def test_bad_input_changes_nothing(office_user, clerk_a, building, accounts, fro
     with pytest.raises(PermissionDeniedError):
         _record(clerk_a, building)
     assert not Salvage.objects.exists() and not Posting.objects.filter(entry__kind="salvage").exists()
+
+
+def test_salvage_page_and_api(client, office_user, clerk_b, building, accounts, project_a, household_a, frozen_clock):
+    import base64
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(office_user)
+    url = reverse("coordination:salvage")
+    data = {
+        "project": project_a.pk,
+        "household": household_a.code,
+        "building": building.code,
+        "owner_type": "private",
+        "valued_amount": "100",
+        "proceeds": "120",
+        "disposed_on": "2026-03-01",
+        "buyer": "回收站",
+    }
+    bad = client.post(url, {**data, "building": "NOPE", "evidence": SimpleUploadedFile("a.pdf", b"%PDF a")})
+    assert 'data-field-error="building"' in bad.content.decode()
+    ok = client.post(url, {**data, "evidence": SimpleUploadedFile("a.pdf", b"%PDF a")})
+    assert ok.status_code == 302
+    assert "按私营公司规定办理" in client.get(url).content.decode()
+    again = client.post(
+        "/api/v1/coordination/salvage",
+        data=json.dumps(
+            {
+                "project_id": project_a.pk,
+                "household_code": household_a.code,
+                "building_code": building.code,
+                "owner_type": "state",
+                "valued_amount": "1",
+                "proceeds": "1",
+                "disposed_on": "2026-03-01",
+                "buyer": "x",
+                "evidence_name": "b.pdf",
+                "evidence_base64": base64.b64encode(b"%PDF b").decode(),
+            }
+        ),
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and again.json()["field"] == "building"
+    assert len(client.get("/api/v1/coordination/salvage").json()) == 1
+    client.force_login(clerk_b)
+    assert "回收站" not in client.get(url).content.decode()
+
+
+def test_support_start_finds_the_household(client, clerk_a, project_a, household_a):
+    from django.urls import reverse
+
+    client.force_login(clerk_a)
+    response = client.get(
+        reverse("coordination:support_start"), {"project": project_a.pk, "household": household_a.code}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coordination:support_create", kwargs={"household_id": household_a.pk})
+    missing = client.get(reverse("coordination:support_start"), {"project": project_a.pk, "household": "NOPE"})
+    assert 'data-field-error="household"' in missing.content.decode()
