@@ -154,7 +154,7 @@ def task_create(
         )
 
 
-def _may_complete(actor: User, task: Task) -> bool:
+def may_complete(actor: User, task: Task) -> bool:
     if actor.role in (Role.EXPROPRIATION_OFFICE, Role.LEADERSHIP_OFFICE):
         return True
     if actor.role == Role.DEPARTMENT_OFFICER:
@@ -167,7 +167,7 @@ def _may_complete(actor: User, task: Task) -> bool:
 def task_complete(*, actor: User, task: Task, note: str, evidence: Upload, completed_on: date | None = None) -> Task:
     """Close a task with what was done and a file proving it (putian-2014 (八): 全过程记录)."""
     require(actor, "task.complete")
-    if not _may_complete(actor, task):
+    if not may_complete(actor, task):
         raise InvalidInput("只有责任部门或责任镇街可以办结此任务。", field="task")
     note = note.strip()
     if not note:

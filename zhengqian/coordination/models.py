@@ -115,9 +115,6 @@ class Task(models.Model):
     def owner_label(self) -> str:
         return str(self.department or self.township)
 
-    def is_overdue(self, today: object) -> bool:
-        return self.status == TaskStatus.OPEN and not self.due_provisional and self.due_on < today  # type: ignore[operator]
-
 
 class MeetingKind(models.TextChoices):
     JOINT_MEETING = "joint_meeting", "联席会议"

@@ -174,7 +174,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "form": form,
             "today": clock.today(),
-            "can_complete": task.status == TaskStatus.OPEN and actions._may_complete(request.user, task),
+            "can_complete": task.status == TaskStatus.OPEN and actions.may_complete(request.user, task),
             "history": history_for(task)[:50],
         },
     )

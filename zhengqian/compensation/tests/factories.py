@@ -89,7 +89,7 @@ def priced_household(
     for index in range(persons):
         people.append(household_actions.member_add(
             actor=actor, household=household, name=head if index == 0 else f"{head[0]}成员{index}",
-            id_number=resident_id(serial=next(_SERIALS) % 1000), relation="head" if index == 0 else "child",
+            id_number=resident_id(serial=next(_SERIALS) % 500), relation="head" if index == 0 else "child",
         ))
     household_actions.household_set_bank_account(
         actor=actor, household=household, bank_name="重庆农村商业银行",
