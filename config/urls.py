@@ -13,6 +13,7 @@ urlpatterns = [
     path("procedure/", include("zhengqian.procedure.urls")),
     path("documents/", include("zhengqian.documents.urls")),
     path("public/", include("zhengqian.public.urls")),
+    path("coordination/", include("zhengqian.coordination.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

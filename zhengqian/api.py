@@ -83,6 +83,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 def _register_routers() -> None:
     from zhengqian.compensation.api import router as compensation_router
+    from zhengqian.coordination.api import router as coordination_router
     from zhengqian.core.api import router as core_router
     from zhengqian.funds.api import router as funds_router
     from zhengqian.households.api import router as households_router
@@ -99,6 +100,7 @@ def _register_routers() -> None:
     api.add_router("/funds", funds_router)
     api.add_router("/compensation", compensation_router)
     api.add_router("/procedure", procedure_router)
+    api.add_router("/coordination", coordination_router)
 
 
 _register_routers()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhengqian.funds",  # after procedure, so the funds demo's ledger facts replace facts recorded by hand
     "zhengqian.documents",
     "zhengqian.public",
+    "zhengqian.coordination",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("资金", "funds:overview", "bank"),
     NavItem("文书档案", "documents:index", "file-earmark-zip"),
     NavItem("公开信息", "public:index", "megaphone"),
+    NavItem("协调督办", "coordination:index", "people-fill"),
     NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
     NavItem("工作日历", "legal:calendar", "calendar3"),
     NavItem("政策包", "legal:policy_list", "journal-text"),

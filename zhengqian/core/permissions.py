@@ -47,6 +47,23 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Coordination and supervision (zhengqian/coordination): yongzhou-linkage 三–五, banan-2015 (二)(七)(八).
+_COORDINATION_OFFICE = frozenset(
+    {"coordination.manage", "task.complete", "incident.report", "incident.manage", "petition.manage",
+     "petition.answer", "assessment.manage", "support.manage"}
+)
+_COORDINATION_EXTRA: dict[str, frozenset[str]] = {
+    Role.LEADERSHIP_OFFICE: _COORDINATION_OFFICE,
+    Role.EXPROPRIATION_OFFICE: _COORDINATION_OFFICE,
+    Role.TOWNSHIP_CLERK: frozenset(
+        {"task.complete", "incident.report", "petition.manage", "petition.answer", "support.manage"}
+    ),
+    Role.DEPARTMENT_OFFICER: frozenset({"task.complete", "petition.answer"}),
+}
+for _role, _extra in _COORDINATION_EXTRA.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
+
+
 def can(user: User, capability: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False

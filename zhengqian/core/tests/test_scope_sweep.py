@@ -13,6 +13,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhengqian.compensation.tests.sweep import COMPENSATION_BODIES, COMPENSATION_URLS, compensation_objects
+from zhengqian.coordination.tests.sweep import (
+    COORDINATION_BODIES,
+    COORDINATION_UNSCOPED,
+    COORDINATION_URLS,
+    coordination_objects,
+)
 from zhengqian.documents.tests.sweep import DOCUMENTS_URLS, PUBLIC_URLS, documents_objects
 from zhengqian.funds.tests.sweep import FUNDS_BODIES, FUNDS_URLS
 from zhengqian.funds.tests.sweep import sweep_objects as funds_objects
@@ -42,6 +48,7 @@ OBJECT_URLS: dict[str, Builder] = {
     **FUNDS_URLS,
     **PROCEDURE_URLS,
     **DOCUMENTS_URLS,
+    **COORDINATION_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -51,6 +58,7 @@ UNSCOPED_URLS: dict[str, str] = {
     "api-1:calendar_year": "calendar year",
     "api-1:policy_detail": "policy pack code",
     **PUBLIC_URLS,
+    **COORDINATION_UNSCOPED,
 }
 
 
@@ -66,6 +74,7 @@ BODIES: dict[str, Builder] = {
     **COMPENSATION_BODIES,
     **FUNDS_BODIES,
     **PROCEDURE_BODIES,
+    **COORDINATION_BODIES,
 }
 
 
@@ -105,6 +114,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     objects.update(funds_objects(project=project_a, township=township_a))
     objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
     objects.update(documents_objects(project=project_a, household=objects["procedure_household"]))
+    objects.update(coordination_objects(project=project_a, township=township_a))
     return objects
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoordinationConfig(AppConfig):
+    name = "zhengqian.coordination"
+    label = "coordination"
+    verbose_name = "协调督办"
