@@ -11,6 +11,7 @@ urlpatterns = [
     path("compensation/", include("zhengqian.compensation.urls")),
     path("funds/", include("zhengqian.funds.urls")),
     path("procedure/", include("zhengqian.procedure.urls")),
+    path("resettlement/", include("zhengqian.resettlement.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

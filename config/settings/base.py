@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhengqian.compensation",
     "zhengqian.procedure",
     "zhengqian.funds",  # after procedure, so the funds demo's ledger facts replace facts recorded by hand
+    "zhengqian.resettlement",
 ]
 
 MIDDLEWARE = [

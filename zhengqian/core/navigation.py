@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("程序看板", "procedure:board", "alarm"),
     NavItem("补偿", "compensation:index", "cash-coin"),
     NavItem("资金", "funds:overview", "bank"),
+    NavItem("安置", "resettlement:index", "building"),
     NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
     NavItem("工作日历", "legal:calendar", "calendar3"),
     NavItem("政策包", "legal:policy_list", "journal-text"),
