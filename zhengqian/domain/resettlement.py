@@ -37,8 +37,8 @@ __all__ = [
     "PersonRules",
     "PriceLine",
     "Settlement",
-    "age_on",
     "age_band",
+    "age_on",
     "certificate_clock",
     "contribution_split",
     "decide_person",
@@ -396,7 +396,9 @@ def certificate_clock(
         return CertificateClock(
             allocated_on, due.due, latest.due, provisional, ClockState.LATE, (latest.due - today).days
         )
-    return CertificateClock(allocated_on, due.due, latest.due, provisional, ClockState.OVERDUE, (latest.due - today).days)
+    return CertificateClock(
+        allocated_on, due.due, latest.due, provisional, ClockState.OVERDUE, (latest.due - today).days
+    )
 
 
 # --------------------------------------------------------------------------- transition

@@ -34,10 +34,29 @@ from .models import (
     Scheme,
 )
 
-SCHEME_FIELDS = ["require_contract", "count_non_agricultural", "minimum_age", "per_person_m2", "max_over_m2",
-                 "price_within", "price_above", "refund_unused", "source"]
-OPTION_FIELDS = ["form", "persons", "entitled_area", "estate", "priority_group", "chosen_on", "signed_by_name",
-                 "signature", "note", "clause"]
+SCHEME_FIELDS = [
+    "require_contract",
+    "count_non_agricultural",
+    "minimum_age",
+    "per_person_m2",
+    "max_over_m2",
+    "price_within",
+    "price_above",
+    "refund_unused",
+    "source",
+]
+OPTION_FIELDS = [
+    "form",
+    "persons",
+    "entitled_area",
+    "estate",
+    "priority_group",
+    "chosen_on",
+    "signed_by_name",
+    "signature",
+    "note",
+    "clause",
+]
 DECISION_FIELDS = ["counts", "reason", "clause", "age_band", "decided_on", "overridden"]
 
 
@@ -138,8 +157,14 @@ def scheme_set(*, actor: User, project: Project, **values: Any) -> Scheme:
             setattr(scheme, name, value)
         scheme.updated_by, scheme.updated_at = actor, clock.now()
         scheme.save()
-        audit.record(actor=actor, action="resettlement.scheme.set", obj=scheme, before=before,
-                     after=audit.snapshot(scheme, SCHEME_FIELDS), jurisdiction_path=project.district.path)
+        audit.record(
+            actor=actor,
+            action="resettlement.scheme.set",
+            obj=scheme,
+            before=before,
+            after=audit.snapshot(scheme, SCHEME_FIELDS),
+            jurisdiction_path=project.district.path,
+        )
     return scheme
 
 
@@ -147,8 +172,14 @@ def scheme_set(*, actor: User, project: Project, **values: Any) -> Scheme:
 
 
 def _person(member: HouseholdMember, has_contract: bool) -> rules.Person:
-    return rules.Person(name=member.name, hukou_type=member.hukou_type, birth_date=member.birth_date,
-                        sex=member.sex, relation=member.relation, household_has_contract=has_contract)
+    return rules.Person(
+        name=member.name,
+        hukou_type=member.hukou_type,
+        birth_date=member.birth_date,
+        sex=member.sex,
+        relation=member.relation,
+        household_has_contract=has_contract,
+    )
 
 
 def persons_determine(*, actor: User, household: Household, on: Any = None) -> list[PersonDecision]:
@@ -183,15 +214,22 @@ def persons_determine(*, actor: User, household: Household, on: Any = None) -> l
                 )
             after = audit.snapshot(row, DECISION_FIELDS)
             if before != after:
-                audit.record(actor=actor, action="resettlement.person.decide", obj=row, before=before, after=after,
-                             jurisdiction_path=household.village.path,
-                             object_label=f"{household.code} {member.name}")
+                audit.record(
+                    actor=actor,
+                    action="resettlement.person.decide",
+                    obj=row,
+                    before=before,
+                    after=after,
+                    jurisdiction_path=household.village.path,
+                    object_label=f"{household.code} {member.name}",
+                )
             decisions.append(row)
     return decisions
 
 
-def person_list_publish(*, actor: User, project: Project, village: Jurisdiction, published_on: Any,
-                        days: Any = 7) -> PersonList:
+def person_list_publish(
+    *, actor: User, project: Project, village: Jurisdiction, published_on: Any, days: Any = 7
+) -> PersonList:
     """Publish a village's resettled-person list with masked names (putian-2014 (九)(十) 公示)."""
     require(actor, "resettlement.manage")
     check_project(actor, project)
@@ -200,27 +238,47 @@ def person_list_publish(*, actor: User, project: Project, village: Jurisdiction,
     start = day(published_on, "published_on", "公示日期")
     period = integer(days, "days", "公示天数", 1, 60)
     assert start is not None and period is not None
-    decisions = PersonDecision.objects.filter(project=project, household__village=village).select_related(
-        "member", "household"
-    ).order_by("household__code", "member_id")
+    decisions = (
+        PersonDecision.objects.filter(project=project, household__village=village)
+        .select_related("member", "household")
+        .order_by("household__code", "member_id")
+    )
     if not decisions.exists():
         raise GateClosed("该村尚无核定的安置人口，不能公示", clause=rules.CLAUSE_PERSONS)
     entries = [
-        {"household": row.household.code, "name": mask_name(row.member.name),
-         "id_number": row.member.id_number_masked, "counts": row.counts, "reason": row.reason, "clause": row.clause}
+        {
+            "household": row.household.code,
+            "name": mask_name(row.member.name),
+            "id_number": row.member.id_number_masked,
+            "counts": row.counts,
+            "reason": row.reason,
+            "clause": row.clause,
+        }
         for row in decisions
     ]
     with transaction.atomic():
-        listing = PersonList.objects.create(project=project, village=village, published_on=start,
-                                            ends_on=start + timedelta(days=period), entries=entries,
-                                            created_by=actor, created_at=clock.now())
-        audit.record(actor=actor, action="resettlement.person_list.publish", obj=listing,
-                     after={"entries": len(entries), "published_on": start}, jurisdiction_path=village.path)
+        listing = PersonList.objects.create(
+            project=project,
+            village=village,
+            published_on=start,
+            ends_on=start + timedelta(days=period),
+            entries=entries,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="resettlement.person_list.publish",
+            obj=listing,
+            after={"entries": len(entries), "published_on": start},
+            jurisdiction_path=village.path,
+        )
     return listing
 
 
-def person_objection_file(*, actor: User, decision: PersonDecision, filed_on: Any, filed_by_name: Any,
-                          content: Any) -> PersonObjection:
+def person_objection_file(
+    *, actor: User, decision: PersonDecision, filed_on: Any, filed_by_name: Any, content: Any
+) -> PersonObjection:
     require(actor, "resettlement.manage")
     if not in_scope(actor, decision.jurisdiction_path):
         raise InvalidInput("该人员不在您的辖区。", field="decision")
@@ -228,14 +286,27 @@ def person_objection_file(*, actor: User, decision: PersonDecision, filed_on: An
     name = text(filed_by_name, "filed_by_name", "提出人", 40, required=True)
     body = text(content, "content", "异议内容", 2000, required=True)
     with transaction.atomic():
-        objection = PersonObjection.objects.create(decision=decision, filed_on=filed, filed_by_name=name,
-                                                   content=body, created_by=actor, created_at=clock.now())
-        audit.record(actor=actor, action="resettlement.person.objection", obj=objection,
-                     after={"content": body, "filed_by_name": name}, jurisdiction_path=decision.jurisdiction_path)
+        objection = PersonObjection.objects.create(
+            decision=decision,
+            filed_on=filed,
+            filed_by_name=name,
+            content=body,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="resettlement.person.objection",
+            obj=objection,
+            after={"content": body, "filed_by_name": name},
+            jurisdiction_path=decision.jurisdiction_path,
+        )
     return objection
 
 
-def person_objection_resolve(*, actor: User, objection: PersonObjection, upheld: bool, resolution: Any) -> PersonObjection:
+def person_objection_resolve(
+    *, actor: User, objection: PersonObjection, upheld: bool, resolution: Any
+) -> PersonObjection:
     """Resolve an objection; when upheld the decision is turned, marked as changed on review,
     and the member's ``is_resettlement_person`` follows."""
     require(actor, "resettlement.manage")
@@ -257,11 +328,18 @@ def person_objection_resolve(*, actor: User, objection: PersonObjection, upheld:
             decision.overridden = True
             decision.updated_at = clock.now()
             decision.save()
-            HouseholdMember.objects.filter(pk=decision.member_id).update(is_resettlement_person=decision.counts,
-                                                                         updated_at=clock.now())
-        audit.record(actor=actor, action="resettlement.person.objection_resolve", obj=decision, before=before,
-                     after=audit.snapshot(decision, DECISION_FIELDS), reason=note,
-                     jurisdiction_path=decision.jurisdiction_path)
+            HouseholdMember.objects.filter(pk=decision.member_id).update(
+                is_resettlement_person=decision.counts, updated_at=clock.now()
+            )
+        audit.record(
+            actor=actor,
+            action="resettlement.person.objection_resolve",
+            obj=decision,
+            before=before,
+            after=audit.snapshot(decision, DECISION_FIELDS),
+            reason=note,
+            jurisdiction_path=decision.jurisdiction_path,
+        )
     return objection
 
 
@@ -281,8 +359,10 @@ def forms_for(household: Household) -> list[tuple[rules.Form, bool, str, str]]:
     persons = resettled_persons(household)
     house = has_house(household)
     contract = bool(household.contract_certificate_no.strip())
-    return [(form, *rules.form_allowed(form, persons=persons, has_house=house, has_contract=contract))
-            for form in rules.Form]
+    return [
+        (form, *rules.form_allowed(form, persons=persons, has_house=house, has_contract=contract))
+        for form in rules.Form
+    ]
 
 
 def option_choose(
@@ -316,13 +396,16 @@ def option_choose(
     with transaction.atomic():
         household = Household.objects.select_for_update().select_related("village", "project").get(pk=household.pk)
         if Allocation.objects.filter(household=household, cancelled=False).exists():
-            raise GateClosed(f"{household.code} 户已分配安置房，须先撤销分配才能改选安置方式",
-                             clause=rules.CLAUSE_ALLOCATION)
+            raise GateClosed(
+                f"{household.code} 户已分配安置房，须先撤销分配才能改选安置方式", clause=rules.CLAUSE_ALLOCATION
+            )
         if not HouseholdMember.objects.filter(household=household, name=signer).exists():
             raise InvalidInput(f"签字人“{signer}”不是本户家庭成员。", field="signed_by_name")
         persons = resettled_persons(household)
         allowed, reason, clause = rules.form_allowed(
-            chosen, persons=persons, has_house=has_house(household),
+            chosen,
+            persons=persons,
+            has_house=has_house(household),
             has_contract=bool(household.contract_certificate_no.strip()),
         )
         if not allowed:
@@ -336,21 +419,32 @@ def option_choose(
         before = audit.snapshot(option, OPTION_FIELDS) if option else None
         option = option or HouseholdOption(household=household, project_id=household.project_id)
         if signature:
-            option.signature = evidence_store(actor=actor, content=signature, original_name=signature_name,
-                                              jurisdiction_path=household.village.path)
+            option.signature = evidence_store(
+                actor=actor, content=signature, original_name=signature_name, jurisdiction_path=household.village.path
+            )
         option.form, option.persons, option.entitled_area, option.estate = chosen.value, persons, area, estate
         option.priority_group, option.chosen_on, option.signed_by_name, option.note = group, when, signer, memo
         option.clause, option.jurisdiction_path, option.updated_at = clause, household.village.path, clock.now()
         option.save()
-        audit.record(actor=actor, action="resettlement.option.choose", obj=option, before=before,
-                     after=audit.snapshot(option, OPTION_FIELDS), jurisdiction_path=household.village.path,
-                     object_label=f"{household.code} {option.get_form_display()}")
+        audit.record(
+            actor=actor,
+            action="resettlement.option.choose",
+            obj=option,
+            before=before,
+            after=audit.snapshot(option, OPTION_FIELDS),
+            jurisdiction_path=household.village.path,
+            object_label=f"{household.code} {option.get_form_display()}",
+        )
         _follow_agreement(actor, household, chosen)
     return option
 
 
-_AGREEMENT_CHOICE = {rules.Form.HOUSING: "housing", rules.Form.CASH: "cash", rules.Form.PURCHASE: "purchase",
-                     rules.Form.CROSS_REGION: "cross_region"}
+_AGREEMENT_CHOICE = {
+    rules.Form.HOUSING: "housing",
+    rules.Form.CASH: "cash",
+    rules.Form.PURCHASE: "purchase",
+    rules.Form.CROSS_REGION: "cross_region",
+}
 
 
 def _follow_agreement(actor: User, household: Household, form: rules.Form) -> None:
@@ -359,8 +453,9 @@ def _follow_agreement(actor: User, household: Household, form: rules.Form) -> No
     from zhengqian.compensation.models import Agreement, AgreementKind, AgreementStatus
 
     value = _AGREEMENT_CHOICE.get(form)
-    draft = Agreement.objects.filter(household=household, kind=AgreementKind.ORIGINAL,
-                                     status=AgreementStatus.DRAFT).first()
+    draft = Agreement.objects.filter(
+        household=household, kind=AgreementKind.ORIGINAL, status=AgreementStatus.DRAFT
+    ).first()
     if value is not None and draft is not None and draft.resettlement_choice != value:
         agreement_update(actor=actor, agreement=draft, resettlement_choice=value)
 

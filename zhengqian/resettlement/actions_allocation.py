@@ -42,19 +42,32 @@ from .models import (
 )
 
 DAY_FIELDS = ["project", "estate", "on", "rule", "seed", "published_on"]
-ALLOCATION_FIELDS = ["household", "unit", "allocated_on", "entitled_area", "unit_area", "balance", "cancelled",
-                     "cancel_reason", "certificate_due", "certificate_latest", "certificate_provisional"]
+ALLOCATION_FIELDS = [
+    "household",
+    "unit",
+    "allocated_on",
+    "entitled_area",
+    "unit_area",
+    "balance",
+    "cancelled",
+    "cancel_reason",
+    "certificate_due",
+    "certificate_latest",
+    "certificate_provisional",
+]
 
 
 def _signing_dates(household_ids: list[int]) -> dict[int, date]:
     return dict(
-        Agreement.objects.filter(household_id__in=household_ids, kind=AgreementKind.ORIGINAL,
-                                 status=AgreementStatus.SIGNED).values_list("household_id", "signed_on")
+        Agreement.objects.filter(
+            household_id__in=household_ids, kind=AgreementKind.ORIGINAL, status=AgreementStatus.SIGNED
+        ).values_list("household_id", "signed_on")
     )
 
 
-def selection_day_create(*, actor: User, project: Project, estate: Estate, on: Any, rule: Any, seed: Any = "",
-                         published_on: Any = None) -> SelectionDay:
+def selection_day_create(
+    *, actor: User, project: Project, estate: Estate, on: Any, rule: Any, seed: Any = "", published_on: Any = None
+) -> SelectionDay:
     """Publish a selection day and its order (banan-2015 (四) 由镇街负责安置房分配; banan-2015 (三)
     群众代表参与安置房分配). The households are those of the project in the actor's area that chose
     housing (in this estate or any) and have no unit yet.
@@ -95,29 +108,46 @@ def selection_day_create(*, actor: User, project: Project, estate: Estate, on: A
     draw: dict[str, Any] = {"rule": rule, "households": sorted(codes)}
     if rule == OrderRule.LOTTERY:
         order = rules.lottery_order(codes, seed_text)
-        draw.update(seed=seed_text, algorithm="按 SHA-256(种子 + U+001F + 户编号) 的十六进制值从小到大排序", order=order)
+        draw.update(
+            seed=seed_text, algorithm="按 SHA-256(种子 + U+001F + 户编号) 的十六进制值从小到大排序", order=order
+        )
     elif rule == OrderRule.PRIORITY:
-        order = rules.priority_order([
-            (code, option.priority_group, index)
-            for index, (code, option) in enumerate(sorted(codes.items(), key=lambda item: signing_key(item[1])))
-        ])
+        order = rules.priority_order(
+            [
+                (code, option.priority_group, index)
+                for index, (code, option) in enumerate(sorted(codes.items(), key=lambda item: signing_key(item[1])))
+            ]
+        )
         draw.update(order=order, groups={code: codes[code].priority_group for code in order})
     else:
         order = [option.household.code for option in sorted(options, key=signing_key)]
         draw.update(order=order, signed_on={code: str(signed.get(codes[code].household_id, "")) for code in order})
     with transaction.atomic():
         selection = SelectionDay.objects.create(
-            project=project, estate=estate, on=when, rule=rule, seed=seed_text if rule == OrderRule.LOTTERY else "",
-            draw_record=draw, published_on=published, jurisdiction_path=actor.scope_path or "",
-            created_by=actor, created_at=clock.now(),
+            project=project,
+            estate=estate,
+            on=when,
+            rule=rule,
+            seed=seed_text if rule == OrderRule.LOTTERY else "",
+            draw_record=draw,
+            published_on=published,
+            jurisdiction_path=actor.scope_path or "",
+            created_by=actor,
+            created_at=clock.now(),
         )
-        SelectionTicket.objects.bulk_create([
-            SelectionTicket(day=selection, household=codes[code].household, position=position)
-            for position, code in enumerate(order, start=1)
-        ])
-        audit.record(actor=actor, action="resettlement.selection_day.create", obj=selection,
-                     after={**audit.snapshot(selection, DAY_FIELDS), "draw": draw},
-                     jurisdiction_path=selection.jurisdiction_path)
+        SelectionTicket.objects.bulk_create(
+            [
+                SelectionTicket(day=selection, household=codes[code].household, position=position)
+                for position, code in enumerate(order, start=1)
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="resettlement.selection_day.create",
+            obj=selection,
+            after={**audit.snapshot(selection, DAY_FIELDS), "draw": draw},
+            jurisdiction_path=selection.jurisdiction_path,
+        )
     return selection
 
 
@@ -139,14 +169,22 @@ def ticket_skip(*, actor: User, ticket: SelectionTicket, reason: Any) -> Selecti
             raise InvalidInput(f"第{ticket.position}号已{ticket.get_status_display()}。", field="ticket")
         ticket.status = TicketStatus.SKIPPED
         ticket.save(update_fields=["status"])
-        audit.record(actor=actor, action="resettlement.ticket.skip", obj=ticket, after={"status": ticket.status},
-                     reason=why, jurisdiction_path=ticket.day.jurisdiction_path,
-                     object_label=f"{ticket.household.code} 第{ticket.position}号")
+        audit.record(
+            actor=actor,
+            action="resettlement.ticket.skip",
+            obj=ticket,
+            after={"status": ticket.status},
+            reason=why,
+            jurisdiction_path=ticket.day.jurisdiction_path,
+            object_label=f"{ticket.household.code} 第{ticket.position}号",
+        )
     return ticket
 
 
 def next_ticket(selection: SelectionDay) -> SelectionTicket | None:
-    return selection.tickets.filter(status=TicketStatus.WAITING).select_related("household").order_by("position").first()
+    return (
+        selection.tickets.filter(status=TicketStatus.WAITING).select_related("household").order_by("position").first()
+    )
 
 
 def unit_allocate(*, actor: User, ticket: SelectionTicket, unit: Unit) -> Allocation:
@@ -165,9 +203,11 @@ def unit_allocate(*, actor: User, ticket: SelectionTicket, unit: Unit) -> Alloca
     calendar = work_calendar()
     try:
         with transaction.atomic():
-            ticket = SelectionTicket.objects.select_for_update().select_related(
-                "day__project", "household__village", "household__project"
-            ).get(pk=ticket.pk)
+            ticket = (
+                SelectionTicket.objects.select_for_update()
+                .select_related("day__project", "household__village", "household__project")
+                .get(pk=ticket.pk)
+            )
             household, selection = ticket.household, ticket.day
             existing = Allocation.objects.filter(ticket=ticket, cancelled=False).first()
             if existing is not None:
@@ -180,14 +220,18 @@ def unit_allocate(*, actor: User, ticket: SelectionTicket, unit: Unit) -> Alloca
                 raise GateClosed(f"选房日为 {selection.on}，今天不能在该选房日选房", clause=rules.CLAUSE_ALLOCATION)
             earlier = selection.tickets.filter(position__lt=ticket.position, status=TicketStatus.WAITING).first()
             if earlier is not None:
-                raise GateClosed(f"须按公布的顺序选房：第{earlier.position}号尚未选房", clause=rules.CLAUSE_ALLOCATION,
-                                 field="ticket")
+                raise GateClosed(
+                    f"须按公布的顺序选房：第{earlier.position}号尚未选房",
+                    clause=rules.CLAUSE_ALLOCATION,
+                    field="ticket",
+                )
             unit = Unit.objects.select_for_update().select_related("estate__jurisdiction").get(pk=unit.pk)
             if unit.estate_id != selection.estate_id:
                 raise InvalidInput(f"{unit} 不属于本次选房的小区。", field="unit")
             if unit.status != UnitStatus.AVAILABLE:
-                raise GateClosed(f"{unit.label} {unit.get_status_display()}，不能分配", clause=rules.CLAUSE_ALLOCATION,
-                                 field="unit")
+                raise GateClosed(
+                    f"{unit.label} {unit.get_status_display()}，不能分配", clause=rules.CLAUSE_ALLOCATION, field="unit"
+                )
             option = HouseholdOption.objects.filter(household=household).first()
             if option is None or option.form != rules.Form.HOUSING:
                 raise GateClosed(f"{household.code} 户未选择安置房安置", clause=rules.CLAUSE_FORMS, field="ticket")
@@ -200,30 +244,58 @@ def unit_allocate(*, actor: User, ticket: SelectionTicket, unit: Unit) -> Alloca
             settlement = rules.settle_unit(unit.area, option.entitled_area, area)
             clock_ = rules.certificate_clock(calendar, today, today)
             allocation = Allocation.objects.create(
-                household=household, project=household.project, unit=unit, ticket=ticket, allocated_on=today,
-                entitled_area=option.entitled_area, unit_area=unit.area,
-                price_lines=[{"description": line.description, "area": str(line.area), "price": str(line.price),
-                              "amount": str(line.amount), "formula": line.formula} for line in settlement.lines],
-                balance=settlement.balance, certificate_due=clock_.due, certificate_latest=clock_.latest,
-                certificate_provisional=clock_.provisional, jurisdiction_path=household.village.path,
-                created_by=actor, created_at=clock.now(), updated_at=clock.now(),
+                household=household,
+                project=household.project,
+                unit=unit,
+                ticket=ticket,
+                allocated_on=today,
+                entitled_area=option.entitled_area,
+                unit_area=unit.area,
+                price_lines=[
+                    {
+                        "description": line.description,
+                        "area": str(line.area),
+                        "price": str(line.price),
+                        "amount": str(line.amount),
+                        "formula": line.formula,
+                    }
+                    for line in settlement.lines
+                ],
+                balance=settlement.balance,
+                certificate_due=clock_.due,
+                certificate_latest=clock_.latest,
+                certificate_provisional=clock_.provisional,
+                jurisdiction_path=household.village.path,
+                created_by=actor,
+                created_at=clock.now(),
+                updated_at=clock.now(),
             )
             unit.status, unit.updated_at = UnitStatus.ALLOCATED, clock.now()
             unit.save(update_fields=["status", "updated_at"])
             ticket.status = TicketStatus.CHOSEN
             ticket.save(update_fields=["status"])
-            audit.record(actor=actor, action="resettlement.allocate", obj=allocation,
-                         after=audit.snapshot(allocation, ALLOCATION_FIELDS), jurisdiction_path=household.village.path,
-                         object_label=f"{household.code} → {unit}")
+            audit.record(
+                actor=actor,
+                action="resettlement.allocate",
+                obj=allocation,
+                after=audit.snapshot(allocation, ALLOCATION_FIELDS),
+                jurisdiction_path=household.village.path,
+                object_label=f"{household.code} → {unit}",
+            )
             document = render_to_string("resettlement/confirmation_doc.html", {"allocation": allocation})
             allocation.procedure_note = procedure_link.step_done(
-                actor=actor, household=household, code="housing_allocated", done_on=today,
-                document=document.encode(), name=f"选房确认书-{household.code}.html",
+                actor=actor,
+                household=household,
+                code="housing_allocated",
+                done_on=today,
+                document=document.encode(),
+                name=f"选房确认书-{household.code}.html",
                 note=f"选房确认：{unit}",
             )
     except IntegrityError:
-        raise GateClosed("该房屋刚被分配给其他户（或本户已分房），请重新选择", clause=rules.CLAUSE_ALLOCATION,
-                         field="unit") from None
+        raise GateClosed(
+            "该房屋刚被分配给其他户（或本户已分房），请重新选择", clause=rules.CLAUSE_ALLOCATION, field="unit"
+        ) from None
     return allocation
 
 
@@ -246,9 +318,15 @@ def allocation_cancel(*, actor: User, allocation: Allocation, reason: Any) -> Al
         Unit.objects.filter(pk=allocation.unit_id).update(status=UnitStatus.AVAILABLE, updated_at=clock.now())
         if allocation.ticket_id:
             SelectionTicket.objects.filter(pk=allocation.ticket_id).update(status=TicketStatus.WAITING)
-        audit.record(actor=actor, action="resettlement.allocation.cancel", obj=allocation, before=before,
-                     after=audit.snapshot(allocation, ALLOCATION_FIELDS), reason=why,
-                     jurisdiction_path=allocation.jurisdiction_path)
+        audit.record(
+            actor=actor,
+            action="resettlement.allocation.cancel",
+            obj=allocation,
+            before=before,
+            after=audit.snapshot(allocation, ALLOCATION_FIELDS),
+            reason=why,
+            jurisdiction_path=allocation.jurisdiction_path,
+        )
     return allocation
 
 

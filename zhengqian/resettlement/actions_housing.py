@@ -45,8 +45,16 @@ class ImportRefused(InvalidInput):
         self.problems = problems
 
 
-def estate_create(*, actor: User, code: Any, name: Any, jurisdiction: Jurisdiction, owner_name: Any,
-                  address: Any = "", planned_completion: Any = None) -> Estate:
+def estate_create(
+    *,
+    actor: User,
+    code: Any,
+    name: Any,
+    jurisdiction: Jurisdiction,
+    owner_name: Any,
+    address: Any = "",
+    planned_completion: Any = None,
+) -> Estate:
     """Open an estate of the township's pool (banan-2015 (四) 由镇街负责安置房分配日常工作)."""
     require(actor, "housing.manage")
     if not isinstance(jurisdiction, Jurisdiction) or not in_scope(actor, jurisdiction.path):
@@ -56,15 +64,21 @@ def estate_create(*, actor: User, code: Any, name: Any, jurisdiction: Jurisdicti
         "name": text(name, "name", "小区名称", 100, required=True),
         "owner_name": text(owner_name, "owner_name", "建设业主", 100, required=True),
         "address": text(address, "address", "地址", 200),
-        "planned_completion": day(planned_completion, "planned_completion", "计划交房日期", required=False,
-                                  not_future=False),
+        "planned_completion": day(
+            planned_completion, "planned_completion", "计划交房日期", required=False, not_future=False
+        ),
     }
     if Estate.objects.filter(code=data["code"]).exists():
         raise InvalidInput(f"编号 {data['code']} 已被使用。", field="code")
     with transaction.atomic():
         estate = Estate.objects.create(jurisdiction=jurisdiction, created_by=actor, created_at=clock.now(), **data)
-        audit.record(actor=actor, action="resettlement.estate.create", obj=estate,
-                     after=audit.snapshot(estate, ESTATE_FIELDS), jurisdiction_path=jurisdiction.path)
+        audit.record(
+            actor=actor,
+            action="resettlement.estate.create",
+            obj=estate,
+            after=audit.snapshot(estate, ESTATE_FIELDS),
+            jurisdiction_path=jurisdiction.path,
+        )
     return estate
 
 
@@ -77,8 +91,9 @@ def estate_record_add(*, actor: User, estate: Estate, kind: Any, on: Any, conten
     body = text(content, "content", "内容", 2000, required=True)
     with transaction.atomic():
         estate = Estate.objects.select_for_update().get(pk=estate.pk)
-        record = EstateRecord.objects.create(estate=estate, kind=kind, on=when, content=body, created_by=actor,
-                                             created_at=clock.now())
+        record = EstateRecord.objects.create(
+            estate=estate, kind=kind, on=when, content=body, created_by=actor, created_at=clock.now()
+        )
         before = audit.snapshot(estate, ESTATE_FIELDS)
         if kind == EstateRecord.Kind.ACCEPTANCE and estate.accepted_on is None:
             estate.accepted_on = when
@@ -86,9 +101,14 @@ def estate_record_add(*, actor: User, estate: Estate, kind: Any, on: Any, conten
             Unit.objects.filter(estate=estate, status=UnitStatus.UNDER_CONSTRUCTION).update(
                 status=UnitStatus.AVAILABLE, updated_at=clock.now()
             )
-        audit.record(actor=actor, action="resettlement.estate.record", obj=estate, before=before,
-                     after={**audit.snapshot(estate, ESTATE_FIELDS), "record": kind, "content": body},
-                     jurisdiction_path=estate.jurisdiction.path)
+        audit.record(
+            actor=actor,
+            action="resettlement.estate.record",
+            obj=estate,
+            before=before,
+            after={**audit.snapshot(estate, ESTATE_FIELDS), "record": kind, "content": body},
+            jurisdiction_path=estate.jurisdiction.path,
+        )
     return record
 
 
@@ -146,8 +166,13 @@ def unit_create(*, actor: User, estate: Estate, **raw: Any) -> Unit:
         raise InvalidInput(f"{values['building_no']}栋{values['number']} 已存在。", field="number")
     with transaction.atomic():
         unit = Unit.objects.create(estate=estate, updated_at=clock.now(), **values)
-        audit.record(actor=actor, action="resettlement.unit.create", obj=unit, after=audit.snapshot(unit, UNIT_FIELDS),
-                     jurisdiction_path=estate.jurisdiction.path)
+        audit.record(
+            actor=actor,
+            action="resettlement.unit.create",
+            obj=unit,
+            after=audit.snapshot(unit, UNIT_FIELDS),
+            jurisdiction_path=estate.jurisdiction.path,
+        )
     return unit
 
 
@@ -170,7 +195,7 @@ def read_unit_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
             rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception:  # noqa: BLE001 — any reader failure is a file the user must fix
+        except Exception:
             raise InvalidInput("无法读取该工作簿，请使用导入模板（.xlsx）。", field="file") from None
     if not rows:
         raise InvalidInput("工作表为空。", field="file")
@@ -183,7 +208,9 @@ def read_unit_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     for number, row in enumerate(rows[1:], start=2):
         if all(str(cell).strip() == "" for cell in row):
             continue
-        result.append((number, {field: row[position] if position < len(row) else "" for field, position in index.items()}))
+        result.append(
+            (number, {field: row[position] if position < len(row) else "" for field, position in index.items()})
+        )
     if len(result) > MAX_IMPORT_ROWS:
         raise InvalidInput(f"一次最多导入 {MAX_IMPORT_ROWS} 套房屋。", field="file")
     return result
@@ -220,9 +247,13 @@ def units_import(*, actor: User, estate: Estate, content: bytes) -> list[Unit]:
         with transaction.atomic():
             Estate.objects.select_for_update().get(pk=estate.pk)
             units = Unit.objects.bulk_create([Unit(estate=estate, updated_at=now, **values) for values in parsed])
-            audit.record(actor=actor, action="resettlement.unit.import", obj=estate,
-                         after={"units": len(units), "area": sum(v["area"] for v in parsed)},
-                         jurisdiction_path=estate.jurisdiction.path)
+            audit.record(
+                actor=actor,
+                action="resettlement.unit.import",
+                obj=estate,
+                after={"units": len(units), "area": sum(v["area"] for v in parsed)},
+                jurisdiction_path=estate.jurisdiction.path,
+            )
     except IntegrityError:
         raise ImportRefused(["房号与同时登记的房屋重复，请刷新后重试"]) from None
     return units
@@ -244,7 +275,13 @@ def unit_status_set(*, actor: User, unit: Unit, status: Any, reason: Any) -> Uni
         before = audit.snapshot(unit, UNIT_FIELDS)
         unit.status, unit.updated_at = status, clock.now()
         unit.save()
-        audit.record(actor=actor, action="resettlement.unit.status", obj=unit, before=before,
-                     after=audit.snapshot(unit, UNIT_FIELDS), reason=why,
-                     jurisdiction_path=unit.estate.jurisdiction.path)
+        audit.record(
+            actor=actor,
+            action="resettlement.unit.status",
+            obj=unit,
+            before=before,
+            after=audit.snapshot(unit, UNIT_FIELDS),
+            reason=why,
+            jurisdiction_path=unit.estate.jurisdiction.path,
+        )
     return unit

@@ -23,13 +23,28 @@ from zhengqian.projects.models import Project
 from .actions import check_project, in_scope
 from .models import Enrolment, EnrolmentList, EnrolmentStatus, PersonDecision
 
-LIST_FIELDS = ["contribution", "share_government", "share_collective", "share_person", "status", "reviewed_on",
-               "published_on"]
+LIST_FIELDS = [
+    "contribution",
+    "share_government",
+    "share_collective",
+    "share_person",
+    "status",
+    "reviewed_on",
+    "published_on",
+]
 CLAUSE = "putian-2014 (十六)"
 
 
-def enrolment_list_create(*, actor: User, project: Project, village: Jurisdiction, contribution: Any,
-                          share_government: Any, share_collective: Any, share_person: Any) -> EnrolmentList:
+def enrolment_list_create(
+    *,
+    actor: User,
+    project: Project,
+    village: Jurisdiction,
+    contribution: Any,
+    share_government: Any,
+    share_collective: Any,
+    share_person: Any,
+) -> EnrolmentList:
     """List the village's resettled persons of working or pension age (minors are not enrolled)
     with each one's split of ``contribution``."""
     require(actor, "resettlement.manage")
@@ -46,7 +61,9 @@ def enrolment_list_create(*, actor: User, project: Project, village: Jurisdictio
     split = rules.contribution_split(total, shares)
     decisions = list(
         PersonDecision.objects.filter(project=project, household__village=village, counts=True)
-        .exclude(age_band__in=["", rules.AgeBand.MINOR.value]).select_related("member").order_by("household_id", "id")
+        .exclude(age_band__in=["", rules.AgeBand.MINOR.value])
+        .select_related("member")
+        .order_by("household_id", "id")
     )
     if not decisions:
         raise GateClosed("该村没有达到参保年龄的安置人口（须先核定安置人口）", clause=CLAUSE)
@@ -54,18 +71,36 @@ def enrolment_list_create(*, actor: User, project: Project, village: Jurisdictio
         raise InvalidInput("该村已有社会保障对象名单。", field="village")
     with transaction.atomic():
         listing = EnrolmentList.objects.create(
-            project=project, village=village, contribution=total, share_government=shares.government,
-            share_collective=shares.collective, share_person=shares.person, jurisdiction_path=village.path,
-            created_by=actor, created_at=clock.now(),
+            project=project,
+            village=village,
+            contribution=total,
+            share_government=shares.government,
+            share_collective=shares.collective,
+            share_person=shares.person,
+            jurisdiction_path=village.path,
+            created_by=actor,
+            created_at=clock.now(),
         )
-        Enrolment.objects.bulk_create([
-            Enrolment(enrolment_list=listing, member=row.member, age_band=row.age_band, government=split.government,
-                      collective=split.collective, person=split.person)
-            for row in decisions
-        ])
-        audit.record(actor=actor, action="resettlement.enrolment.create", obj=listing,
-                     after={**audit.snapshot(listing, LIST_FIELDS), "persons": len(decisions)},
-                     jurisdiction_path=village.path)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    enrolment_list=listing,
+                    member=row.member,
+                    age_band=row.age_band,
+                    government=split.government,
+                    collective=split.collective,
+                    person=split.person,
+                )
+                for row in decisions
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="resettlement.enrolment.create",
+            obj=listing,
+            after={**audit.snapshot(listing, LIST_FIELDS), "persons": len(decisions)},
+            jurisdiction_path=village.path,
+        )
     return listing
 
 
@@ -82,8 +117,14 @@ def enrolment_list_review(*, actor: User, enrolment_list: EnrolmentList, reviewe
         before = audit.snapshot(listing, LIST_FIELDS)
         listing.status, listing.reviewed_by, listing.reviewed_on = EnrolmentStatus.REVIEWED, actor, when
         listing.save()
-        audit.record(actor=actor, action="resettlement.enrolment.review", obj=listing, before=before,
-                     after=audit.snapshot(listing, LIST_FIELDS), jurisdiction_path=listing.jurisdiction_path)
+        audit.record(
+            actor=actor,
+            action="resettlement.enrolment.review",
+            obj=listing,
+            before=before,
+            after=audit.snapshot(listing, LIST_FIELDS),
+            jurisdiction_path=listing.jurisdiction_path,
+        )
     return listing
 
 
@@ -99,13 +140,30 @@ def enrolment_list_publish(*, actor: User, enrolment_list: EnrolmentList, publis
         before = audit.snapshot(listing, LIST_FIELDS)
         listing.status, listing.published_on = EnrolmentStatus.PUBLISHED, when
         listing.save()
-        audit.record(actor=actor, action="resettlement.enrolment.publish", obj=listing, before=before,
-                     after=audit.snapshot(listing, LIST_FIELDS), jurisdiction_path=listing.jurisdiction_path)
+        audit.record(
+            actor=actor,
+            action="resettlement.enrolment.publish",
+            obj=listing,
+            before=before,
+            after=audit.snapshot(listing, LIST_FIELDS),
+            jurisdiction_path=listing.jurisdiction_path,
+        )
     return listing
 
 
-EXPORT_HEADERS = ["序号", "户编号", "姓名", "证件号码", "性别", "出生日期", "年龄段", "政府承担（元）", "集体承担（元）",
-                  "个人承担（元）", "合计（元）"]
+EXPORT_HEADERS = [
+    "序号",
+    "户编号",
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "年龄段",
+    "政府承担（元）",
+    "集体承担（元）",
+    "个人承担（元）",
+    "合计（元）",
+]
 
 
 def enrolment_export(listing: EnrolmentList, *, full_ids: bool = False) -> bytes:
@@ -126,11 +184,22 @@ def enrolment_export(listing: EnrolmentList, *, full_ids: bool = False) -> bytes
         id_text = member.id_number_masked
         if full_ids and member.id_number_encrypted:
             id_text = crypto.decrypt(member.id_number_encrypted)
-        sheet.write_row(index, 0, [
-            index, member.household.code, member.name, id_text, member.get_sex_display(),
-            member.birth_date.isoformat() if member.birth_date else "", labels.get(entry.age_band, entry.age_band),
-            str(entry.government), str(entry.collective), str(entry.person),
-            str(entry.government + entry.collective + entry.person),
-        ])
+        sheet.write_row(
+            index,
+            0,
+            [
+                index,
+                member.household.code,
+                member.name,
+                id_text,
+                member.get_sex_display(),
+                member.birth_date.isoformat() if member.birth_date else "",
+                labels.get(entry.age_band, entry.age_band),
+                str(entry.government),
+                str(entry.collective),
+                str(entry.person),
+                str(entry.government + entry.collective + entry.person),
+            ],
+        )
     book.close()
     return buffer.getvalue()

@@ -198,10 +198,14 @@ class ClockOut(Schema):
 def _household_out(household: Any) -> dict[str, Any]:
     in_place, reason = actions.resettlement_in_place(household)
     return {
-        "id": household.pk, "code": household.code, "head_name": household.head_name,
-        "persons": list(selectors.decisions_of(household)), "option": selectors.option_of(household),
+        "id": household.pk,
+        "code": household.code,
+        "head_name": household.head_name,
+        "persons": list(selectors.decisions_of(household)),
+        "option": selectors.option_of(household),
         "allocation": household.allocations.filter(cancelled=False).select_related("unit__estate").first(),
-        "resettlement_in_place": in_place, "resettlement_in_place_reason": reason,
+        "resettlement_in_place": in_place,
+        "resettlement_in_place_reason": reason,
     }
 
 
@@ -248,7 +252,9 @@ def unit_create(request: HttpRequest, estate_id: int, payload: UnitIn) -> Status
     return Status(201, actions_housing.unit_create(actor=request.user, estate=estate, **payload.dict()))
 
 
-@router.post("/estates/{int:estate_id}/units/import", response={201: ImportOut}, summary="从 Excel 导入房源（全部或全不）")
+@router.post(
+    "/estates/{int:estate_id}/units/import", response={201: ImportOut}, summary="从 Excel 导入房源（全部或全不）"
+)
 def unit_import(request: HttpRequest, estate_id: int, file: File[UploadedFile] = None) -> Status:  # type: ignore[assignment]
     estate = selectors.estate_get(user=request.user, pk=estate_id)
     if file is None:
@@ -305,8 +311,16 @@ def certificate(request: HttpRequest, allocation_id: int, payload: CertificateIn
 def certificate_clocks(request: HttpRequest, state: str = "open") -> Any:
     rows = selectors.certificate_clocks(list(selectors.allocations_for(user=request.user, state=state)[:500]))
     return [
-        {"allocation_id": r.allocation.pk, "household_code": r.allocation.household.code, "unit": str(r.allocation.unit),
-         "allocated_on": r.clock.allocated_on, "due": r.clock.due, "latest": r.clock.latest,
-         "provisional": r.clock.provisional, "state": r.clock.state.value, "days_left": r.clock.days_left}
+        {
+            "allocation_id": r.allocation.pk,
+            "household_code": r.allocation.household.code,
+            "unit": str(r.allocation.unit),
+            "allocated_on": r.clock.allocated_on,
+            "due": r.clock.due,
+            "latest": r.clock.latest,
+            "provisional": r.clock.provisional,
+            "state": r.clock.state.value,
+            "days_left": r.clock.days_left,
+        }
         for r in rows
     ]

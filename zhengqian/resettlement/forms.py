@@ -14,11 +14,14 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class SchemeForm(StyledForm):
     per_person_m2 = forms.DecimalField(label="人均安置面积（㎡）", min_value=0, decimal_places=2, max_digits=10)
-    max_over_m2 = forms.DecimalField(label="允许超出面积（㎡）", min_value=0, decimal_places=2, max_digits=10, initial=10)
+    max_over_m2 = forms.DecimalField(
+        label="允许超出面积（㎡）", min_value=0, decimal_places=2, max_digits=10, initial=10
+    )
     price_within = forms.DecimalField(label="安置价（元/㎡）", min_value=0, decimal_places=2, max_digits=16)
     price_above = forms.DecimalField(label="超面积价（元/㎡）", min_value=0, decimal_places=2, max_digits=16)
-    refund_unused = forms.DecimalField(label="未用足面积退还（元/㎡）", min_value=0, decimal_places=2, max_digits=16,
-                                       initial=0)
+    refund_unused = forms.DecimalField(
+        label="未用足面积退还（元/㎡）", min_value=0, decimal_places=2, max_digits=16, initial=0
+    )
     require_contract = forms.BooleanField(label="须为土地承包经营户", required=False, initial=True)
     count_non_agricultural = forms.BooleanField(label="非农业户口也计入安置人口", required=False)
     minimum_age = forms.IntegerField(label="最低年龄（周岁，0 为不限）", min_value=0, max_value=120, initial=0)
@@ -103,9 +106,10 @@ class ReasonForm(StyledForm):
 class EnrolmentForm(StyledForm):
     village = forms.TypedChoiceField(label="村/社区", coerce=int)
     contribution = forms.DecimalField(label="每人缴费标准（元）", min_value=0, decimal_places=2, max_digits=16)
-    share_government = forms.DecimalField(label="政府承担（%）", min_value=0, max_value=100, decimal_places=2,
-                                          max_digits=5)
-    share_collective = forms.DecimalField(label="集体承担（%）", min_value=0, max_value=100, decimal_places=2,
-                                          max_digits=5)
-    share_person = forms.DecimalField(label="个人承担（%）", min_value=0, max_value=100, decimal_places=2,
-                                      max_digits=5)
+    share_government = forms.DecimalField(
+        label="政府承担（%）", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    share_collective = forms.DecimalField(
+        label="集体承担（%）", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    share_person = forms.DecimalField(label="个人承担（%）", min_value=0, max_value=100, decimal_places=2, max_digits=5)

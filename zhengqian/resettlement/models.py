@@ -36,8 +36,9 @@ class Scheme(models.Model):
     person and the housing terms. The documents leave these numbers to the district
     (banan-2015 (二) 安置标准及形式), so they are recorded per project with their source."""
 
-    project = models.OneToOneField(Project, verbose_name="征地项目", on_delete=models.PROTECT,
-                                   related_name="resettlement_scheme")
+    project = models.OneToOneField(
+        Project, verbose_name="征地项目", on_delete=models.PROTECT, related_name="resettlement_scheme"
+    )
     require_contract = models.BooleanField("须为土地承包经营户", default=True)
     count_non_agricultural = models.BooleanField("非农业户口计入", default=False)
     minimum_age = models.PositiveSmallIntegerField("最低年龄（周岁）", default=0)

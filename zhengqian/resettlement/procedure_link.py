@@ -21,8 +21,9 @@ from zhengqian.domain.errors import DomainError
 from zhengqian.households.models import Household
 
 
-def step_done(*, actor: User, household: Household, code: str, done_on: date, document: bytes,
-              name: str, note: str = "") -> str:
+def step_done(
+    *, actor: User, household: Household, code: str, done_on: date, document: bytes, name: str, note: str = ""
+) -> str:
     """Complete ``code`` for ``household``; "" when done (or nothing to do), else why not."""
     if not apps.is_installed("zhengqian.procedure"):
         return ""

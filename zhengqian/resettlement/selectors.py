@@ -44,9 +44,13 @@ def _visible_projects(user: User) -> QuerySet[Project]:
 
 
 def estates_for(*, user: User, search: str = "") -> QuerySet[Estate]:
-    qs = Estate.objects.filter(scope_q(user, "jurisdiction__path")).select_related("jurisdiction").annotate(
-        unit_count=Count("units"),
-        available_count=Count("units", filter=Q(units__status=UnitStatus.AVAILABLE)),
+    qs = (
+        Estate.objects.filter(scope_q(user, "jurisdiction__path"))
+        .select_related("jurisdiction")
+        .annotate(
+            unit_count=Count("units"),
+            available_count=Count("units", filter=Q(units__status=UnitStatus.AVAILABLE)),
+        )
     )
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(owner_name__icontains=search))
@@ -54,8 +58,9 @@ def estates_for(*, user: User, search: str = "") -> QuerySet[Estate]:
 
 
 def estate_get(*, user: User, pk: Any) -> Estate:
-    return _get(Estate.objects.filter(scope_q(user, "jurisdiction__path")).select_related("jurisdiction"), pk,
-                "安置房小区")
+    return _get(
+        Estate.objects.filter(scope_q(user, "jurisdiction__path")).select_related("jurisdiction"), pk, "安置房小区"
+    )
 
 
 def unit_get(*, user: User, pk: Any) -> Unit:
@@ -93,8 +98,11 @@ def decisions_of(household: Household) -> QuerySet[PersonDecision]:
 
 
 def decision_get(*, user: User, pk: Any) -> PersonDecision:
-    return _get(PersonDecision.objects.filter(scope_q(user, "jurisdiction_path")).select_related("member", "household"),
-                pk, "安置人口核定")
+    return _get(
+        PersonDecision.objects.filter(scope_q(user, "jurisdiction_path")).select_related("member", "household"),
+        pk,
+        "安置人口核定",
+    )
 
 
 def objection_get(*, user: User, pk: Any) -> PersonObjection:
@@ -106,8 +114,13 @@ def person_lists_for(*, user: User, project: Project) -> QuerySet[PersonList]:
 
 
 def person_list_get(*, user: User, pk: Any) -> PersonList:
-    return _get(PersonList.objects.filter(scope_q(user, "village__path"), project__in=_visible_projects(user))
-                .select_related("village", "project"), pk, "公示名单")
+    return _get(
+        PersonList.objects.filter(scope_q(user, "village__path"), project__in=_visible_projects(user)).select_related(
+            "village", "project"
+        ),
+        pk,
+        "公示名单",
+    )
 
 
 def option_of(household: Household) -> HouseholdOption | None:
@@ -118,14 +131,21 @@ def selection_days_for(*, user: User, project: Project | None = None) -> QuerySe
     qs = SelectionDay.objects.filter(scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user))
     if project is not None:
         qs = qs.filter(project=project)
-    return qs.select_related("estate", "project").annotate(
-        households=Count("tickets"), chosen=Count("tickets", filter=Q(tickets__status="chosen"))
-    ).order_by("-on", "-id")
+    return (
+        qs.select_related("estate", "project")
+        .annotate(households=Count("tickets"), chosen=Count("tickets", filter=Q(tickets__status="chosen")))
+        .order_by("-on", "-id")
+    )
 
 
 def selection_day_get(*, user: User, pk: Any) -> SelectionDay:
-    return _get(SelectionDay.objects.filter(scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user))
-                .select_related("estate", "project"), pk, "选房日")
+    return _get(
+        SelectionDay.objects.filter(
+            scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user)
+        ).select_related("estate", "project"),
+        pk,
+        "选房日",
+    )
 
 
 def tickets_of(selection: SelectionDay) -> list[SelectionTicket]:
@@ -139,13 +159,17 @@ def tickets_of(selection: SelectionDay) -> list[SelectionTicket]:
 
 
 def ticket_get(*, user: User, pk: Any) -> SelectionTicket:
-    return _get(SelectionTicket.objects.filter(scope_q(user, "day__jurisdiction_path")).select_related("day", "household"),
-                pk, "选房顺序")
+    return _get(
+        SelectionTicket.objects.filter(scope_q(user, "day__jurisdiction_path")).select_related("day", "household"),
+        pk,
+        "选房顺序",
+    )
 
 
 def allocations_for(*, user: User, project: Project | None = None, state: str = "") -> QuerySet[Allocation]:
-    qs = Allocation.objects.filter(scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user),
-                                   cancelled=False).select_related("household", "unit", "unit__estate", "project")
+    qs = Allocation.objects.filter(
+        scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user), cancelled=False
+    ).select_related("household", "unit", "unit__estate", "project")
     if project is not None:
         qs = qs.filter(project=project)
     today = clock.today()
@@ -159,9 +183,13 @@ def allocations_for(*, user: User, project: Project | None = None, state: str = 
 
 
 def allocation_get(*, user: User, pk: Any) -> Allocation:
-    return _get(Allocation.objects.filter(scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user))
-                .select_related("household", "household__village", "unit", "unit__estate", "project", "ticket__day"),
-                pk, "分房记录")
+    return _get(
+        Allocation.objects.filter(
+            scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user)
+        ).select_related("household", "household__village", "unit", "unit__estate", "project", "ticket__day"),
+        pk,
+        "分房记录",
+    )
 
 
 @dataclass
@@ -179,7 +207,9 @@ def certificate_clocks(allocations: list[Allocation], today: date | None = None)
 
     calendar = work_calendar()
     today = today or clock.today()
-    return [ClockRow(a, rules.certificate_clock(calendar, a.allocated_on, today, a.certificate_on)) for a in allocations]
+    return [
+        ClockRow(a, rules.certificate_clock(calendar, a.allocated_on, today, a.certificate_on)) for a in allocations
+    ]
 
 
 def enrolment_lists_for(*, user: User, project: Project | None = None) -> QuerySet[EnrolmentList]:
@@ -190,5 +220,10 @@ def enrolment_lists_for(*, user: User, project: Project | None = None) -> QueryS
 
 
 def enrolment_list_get(*, user: User, pk: Any) -> EnrolmentList:
-    return _get(EnrolmentList.objects.filter(scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user))
-                .select_related("village", "project"), pk, "社会保障对象名单")
+    return _get(
+        EnrolmentList.objects.filter(
+            scope_q(user, "jurisdiction_path"), project__in=_visible_projects(user)
+        ).select_related("village", "project"),
+        pk,
+        "社会保障对象名单",
+    )

@@ -24,8 +24,9 @@ from . import actions, selectors
 from .forms import ObjectionForm, OptionForm, PersonListForm, SchemeForm
 
 
-def run_action(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], success: str,
-               back: HttpResponse) -> HttpResponse:
+def run_action(
+    request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], success: str, back: HttpResponse
+) -> HttpResponse:
     """Validate ``form``, run ``call(cleaned_data)``; a refusal or bad input becomes a message in
     Chinese naming the field, and nothing is changed."""
     if not form.is_valid():
@@ -49,11 +50,15 @@ def run_action(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]],
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "resettlement/index.html", {
-        "projects": projects_for(user=request.user).order_by("code")[:50],
-        "estates": selectors.estates_for(user=request.user)[:50],
-        "days": selectors.selection_days_for(user=request.user)[:20],
-    })
+    return render(
+        request,
+        "resettlement/index.html",
+        {
+            "projects": projects_for(user=request.user).order_by("code")[:50],
+            "estates": selectors.estates_for(user=request.user)[:50],
+            "days": selectors.selection_days_for(user=request.user)[:20],
+        },
+    )
 
 
 def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -66,22 +71,34 @@ def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
     villages = [v for v in villages if request.user.scope_path and v.path.startswith(request.user.scope_path)]
     list_form = PersonListForm()
     list_form.fields["village"].choices = [(v.pk, v.name) for v in villages]  # type: ignore[attr-defined]
-    return render(request, "resettlement/project.html", {
-        "project": project, "scheme": scheme, "scheme_form": SchemeForm(initial=initial),
-        "page": paginate(request, households, per_page=50), "search": search,
-        "querystring": querystring_without_page(request), "list_form": list_form,
-        "person_lists": selectors.person_lists_for(user=request.user, project=project),
-        "days": selectors.selection_days_for(user=request.user, project=project),
-        "can_manage": can(request.user, "resettlement.manage"),
-    })
+    return render(
+        request,
+        "resettlement/project.html",
+        {
+            "project": project,
+            "scheme": scheme,
+            "scheme_form": SchemeForm(initial=initial),
+            "page": paginate(request, households, per_page=50),
+            "search": search,
+            "querystring": querystring_without_page(request),
+            "list_form": list_form,
+            "person_lists": selectors.person_lists_for(user=request.user, project=project),
+            "days": selectors.selection_days_for(user=request.user, project=project),
+            "can_manage": can(request.user, "resettlement.manage"),
+        },
+    )
 
 
 @require_POST
 def scheme_set(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_get(user=request.user, pk=project_id)
-    return run_action(request, SchemeForm(request.POST),
-                      lambda data: actions.scheme_set(actor=request.user, project=project, **data),
-                      "已保存安置方案。", redirect("resettlement:project", project_id=project.pk))
+    return run_action(
+        request,
+        SchemeForm(request.POST),
+        lambda data: actions.scheme_set(actor=request.user, project=project, **data),
+        "已保存安置方案。",
+        redirect("resettlement:project", project_id=project.pk),
+    )
 
 
 @require_POST
@@ -92,10 +109,13 @@ def person_list_publish(request: HttpRequest, project_id: int) -> HttpResponse:
 
     def call(data: dict[str, Any]) -> Any:
         village = jurisdiction_get(user=request.user, pk=data["village"])
-        return actions.person_list_publish(actor=request.user, project=project, village=village,
-                                           published_on=data["published_on"], days=data["days"])
+        return actions.person_list_publish(
+            actor=request.user, project=project, village=village, published_on=data["published_on"], days=data["days"]
+        )
 
-    return run_action(request, form, call, "已生成安置人口公示名单。", redirect("resettlement:project", project_id=project.pk))
+    return run_action(
+        request, form, call, "已生成安置人口公示名单。", redirect("resettlement:project", project_id=project.pk)
+    )
 
 
 def person_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -109,17 +129,33 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
     estates = [(e.pk, e.name) for e in selectors.estates_for(user=request.user)]
     initial: dict[str, Any] = {}
     if option is not None:
-        initial = {"form": option.form, "chosen_on": option.chosen_on, "signed_by_name": option.signed_by_name,
-                   "estate": option.estate_id, "priority_group": option.priority_group, "note": option.note}
+        initial = {
+            "form": option.form,
+            "chosen_on": option.chosen_on,
+            "signed_by_name": option.signed_by_name,
+            "estate": option.estate_id,
+            "priority_group": option.priority_group,
+            "note": option.note,
+        }
     allocation = household.allocations.filter(cancelled=False).select_related("unit", "unit__estate").first()
     in_place, in_place_reason = actions.resettlement_in_place(household)
-    return render(request, "resettlement/household.html", {
-        "household": household, "project": household.project, "option": option,
-        "decisions": list(selectors.decisions_of(household)), "forms_allowed": actions.forms_for(household),
-        "option_form": OptionForm(initial=initial, estates=estates), "objection_form": ObjectionForm(),
-        "allocation": allocation, "in_place": in_place, "in_place_reason": in_place_reason,
-        "can_manage": can(request.user, "resettlement.manage"),
-    })
+    return render(
+        request,
+        "resettlement/household.html",
+        {
+            "household": household,
+            "project": household.project,
+            "option": option,
+            "decisions": list(selectors.decisions_of(household)),
+            "forms_allowed": actions.forms_for(household),
+            "option_form": OptionForm(initial=initial, estates=estates),
+            "objection_form": ObjectionForm(),
+            "allocation": allocation,
+            "in_place": in_place,
+            "in_place_reason": in_place_reason,
+            "can_manage": can(request.user, "resettlement.manage"),
+        },
+    )
 
 
 @require_POST
@@ -146,9 +182,15 @@ def option_choose(request: HttpRequest, pk: int) -> HttpResponse:
         estate = selectors.estate_get(user=request.user, pk=data["estate"]) if data.get("estate") else None
         upload = data.get("signature")
         return actions.option_choose(
-            actor=request.user, household=household, form=data["form"], chosen_on=data["chosen_on"],
-            signed_by_name=data["signed_by_name"], estate=estate, priority_group=data["priority_group"],
-            note=data.get("note", ""), signature=upload.read() if upload else None,
+            actor=request.user,
+            household=household,
+            form=data["form"],
+            chosen_on=data["chosen_on"],
+            signed_by_name=data["signed_by_name"],
+            estate=estate,
+            priority_group=data["priority_group"],
+            note=data.get("note", ""),
+            signature=upload.read() if upload else None,
             signature_name=upload.name if upload else "签字确认书.pdf",
         )
 
@@ -158,9 +200,13 @@ def option_choose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(user=request.user, pk=pk)
-    return run_action(request, ObjectionForm(request.POST),
-                      lambda data: actions.person_objection_file(actor=request.user, decision=decision, **data),
-                      "已登记异议。", redirect("resettlement:household", pk=decision.household_id))
+    return run_action(
+        request,
+        ObjectionForm(request.POST),
+        lambda data: actions.person_objection_file(actor=request.user, decision=decision, **data),
+        "已登记异议。",
+        redirect("resettlement:household", pk=decision.household_id),
+    )
 
 
 @require_POST
@@ -168,9 +214,12 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     objection = selectors.objection_get(user=request.user, pk=pk)
     back = redirect("resettlement:household", pk=objection.decision.household_id)
     try:
-        actions.person_objection_resolve(actor=request.user, objection=objection,
-                                         upheld=request.POST.get("upheld") == "1",
-                                         resolution=request.POST.get("resolution", ""))
+        actions.person_objection_resolve(
+            actor=request.user,
+            objection=objection,
+            upheld=request.POST.get("upheld") == "1",
+            resolution=request.POST.get("resolution", ""),
+        )
     except (DomainError, PermissionDenied) as error:
         messages.error(request, str(error))
         return back

@@ -23,10 +23,15 @@ from .views import run_action
 
 def estate_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    return render(request, "resettlement/estate_list.html", {
-        "page": paginate(request, selectors.estates_for(user=request.user, search=search)), "search": search,
-        "can_manage": can(request.user, "housing.manage"),
-    })
+    return render(
+        request,
+        "resettlement/estate_list.html",
+        {
+            "page": paginate(request, selectors.estates_for(user=request.user, search=search)),
+            "search": search,
+            "can_manage": can(request.user, "housing.manage"),
+        },
+    )
 
 
 def estate_create(request: HttpRequest) -> HttpResponse:
@@ -53,29 +58,46 @@ def estate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     estate = selectors.estate_get(user=request.user, pk=pk)
     status = request.GET.get("status", "")
     status = status if status in UnitStatus.values else ""
-    return render(request, "resettlement/estate_detail.html", {
-        "estate": estate, "page": paginate(request, selectors.units_of(estate, status), per_page=100),
-        "status": status, "statuses": UnitStatus.choices, "records": estate.records.all(),
-        "record_form": EstateRecordForm(), "unit_form": UnitForm(), "import_form": ImportForm(),
-        "can_manage": can(request.user, "housing.manage"),
-        "problems": request.session.pop("unit_import_problems", []),
-    })
+    return render(
+        request,
+        "resettlement/estate_detail.html",
+        {
+            "estate": estate,
+            "page": paginate(request, selectors.units_of(estate, status), per_page=100),
+            "status": status,
+            "statuses": UnitStatus.choices,
+            "records": estate.records.all(),
+            "record_form": EstateRecordForm(),
+            "unit_form": UnitForm(),
+            "import_form": ImportForm(),
+            "can_manage": can(request.user, "housing.manage"),
+            "problems": request.session.pop("unit_import_problems", []),
+        },
+    )
 
 
 @require_POST
 def estate_record(request: HttpRequest, pk: int) -> HttpResponse:
     estate = selectors.estate_get(user=request.user, pk=pk)
-    return run_action(request, EstateRecordForm(request.POST),
-                      lambda data: actions_housing.estate_record_add(actor=request.user, estate=estate, **data),
-                      "已登记。", redirect("resettlement:estate", pk=estate.pk))
+    return run_action(
+        request,
+        EstateRecordForm(request.POST),
+        lambda data: actions_housing.estate_record_add(actor=request.user, estate=estate, **data),
+        "已登记。",
+        redirect("resettlement:estate", pk=estate.pk),
+    )
 
 
 @require_POST
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     estate = selectors.estate_get(user=request.user, pk=pk)
-    return run_action(request, UnitForm(request.POST),
-                      lambda data: actions_housing.unit_create(actor=request.user, estate=estate, **data),
-                      "已登记房屋。", redirect("resettlement:estate", pk=estate.pk))
+    return run_action(
+        request,
+        UnitForm(request.POST),
+        lambda data: actions_housing.unit_create(actor=request.user, estate=estate, **data),
+        "已登记房屋。",
+        redirect("resettlement:estate", pk=estate.pk),
+    )
 
 
 @require_POST
@@ -88,7 +110,9 @@ def unit_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要导入的 .xlsx 文件。")
         return back
     try:
-        units = actions_housing.units_import(actor=request.user, estate=estate, content=form.cleaned_data["file"].read())
+        units = actions_housing.units_import(
+            actor=request.user, estate=estate, content=form.cleaned_data["file"].read()
+        )
     except actions_housing.ImportRefused as refused:
         messages.error(request, str(refused))
         request.session["unit_import_problems"] = refused.problems[:200]
@@ -112,8 +136,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
     sheet.write_row(0, 0, list(actions_housing.UNIT_COLUMNS))
     sheet.write_row(1, 0, ["1", "101", 1, "90.50", "三室两厅", "南", "可分配"])
     book.close()
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''units-template.xlsx"
     return response
 

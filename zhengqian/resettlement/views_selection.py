@@ -39,8 +39,9 @@ def selection_day_create(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已公布选房顺序（{selection.get_rule_display()}）。")
             return redirect("resettlement:day", pk=selection.pk)
-    return render(request, "resettlement/form.html", {"form": form, "title": f"{project.name} · 安排选房日",
-                                                      "project": project})
+    return render(
+        request, "resettlement/form.html", {"form": form, "title": f"{project.name} · 安排选房日", "project": project}
+    )
 
 
 def selection_day(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,11 +51,20 @@ def selection_day(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = actions_allocation.next_ticket(selection)
     option = selectors.option_of(ticket.household) if ticket else None
     units = actions_allocation.fitting_units(selection, option) if ticket else []
-    return render(request, "resettlement/selection_day.html", {
-        "day": selection, "ticket": ticket, "option": option, "units": units,
-        "tickets": selectors.tickets_of(selection), "today": clock.today(),
-        "can_manage": can(request.user, "resettlement.manage"), "skip_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "resettlement/selection_day.html",
+        {
+            "day": selection,
+            "ticket": ticket,
+            "option": option,
+            "units": units,
+            "tickets": selectors.tickets_of(selection),
+            "today": clock.today(),
+            "can_manage": can(request.user, "resettlement.manage"),
+            "skip_form": ReasonForm(),
+        },
+    )
 
 
 def draw_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,7 +89,9 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     except Http404:
         messages.error(request, "房屋或选房顺序不存在。")
         return back
-    messages.success(request, f"{allocation.household.code} {allocation.household.head_name} 户选定 {allocation.unit}。")
+    messages.success(
+        request, f"{allocation.household.code} {allocation.household.head_name} 户选定 {allocation.unit}。"
+    )
     if getattr(allocation, "procedure_note", ""):
         messages.warning(request, allocation.procedure_note)
     return back
@@ -88,19 +100,30 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_skip(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
-    return run_action(request, ReasonForm(request.POST),
-                      lambda data: actions_allocation.ticket_skip(actor=request.user, ticket=ticket, **data),
-                      "已跳过该户。", redirect("resettlement:day", pk=ticket.day_id))
+    return run_action(
+        request,
+        ReasonForm(request.POST),
+        lambda data: actions_allocation.ticket_skip(actor=request.user, ticket=ticket, **data),
+        "已跳过该户。",
+        redirect("resettlement:day", pk=ticket.day_id),
+    )
 
 
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, pk=pk)
     clock_row = selectors.certificate_clocks([allocation])[0]
-    return render(request, "resettlement/allocation.html", {
-        "allocation": allocation, "clock": clock_row, "handover_form": HandoverForm(),
-        "certificate_form": CertificateForm(), "cancel_form": ReasonForm(),
-        "can_manage": can(request.user, "resettlement.manage"),
-    })
+    return render(
+        request,
+        "resettlement/allocation.html",
+        {
+            "allocation": allocation,
+            "clock": clock_row,
+            "handover_form": HandoverForm(),
+            "certificate_form": CertificateForm(),
+            "cancel_form": ReasonForm(),
+            "can_manage": can(request.user, "resettlement.manage"),
+        },
+    )
 
 
 def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,28 +135,37 @@ def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, pk=pk)
-    return run_action(request, HandoverForm(request.POST),
-                      lambda data: actions_handover.allocation_handover(actor=request.user, allocation=allocation,
-                                                                        **data),
-                      "已登记交房。", redirect("resettlement:allocation", pk=allocation.pk))
+    return run_action(
+        request,
+        HandoverForm(request.POST),
+        lambda data: actions_handover.allocation_handover(actor=request.user, allocation=allocation, **data),
+        "已登记交房。",
+        redirect("resettlement:allocation", pk=allocation.pk),
+    )
 
 
 @require_POST
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, pk=pk)
-    return run_action(request, CertificateForm(request.POST),
-                      lambda data: actions_handover.certificate_record(actor=request.user, allocation=allocation,
-                                                                       **data),
-                      "已登记房屋权证。", redirect("resettlement:allocation", pk=allocation.pk))
+    return run_action(
+        request,
+        CertificateForm(request.POST),
+        lambda data: actions_handover.certificate_record(actor=request.user, allocation=allocation, **data),
+        "已登记房屋权证。",
+        redirect("resettlement:allocation", pk=allocation.pk),
+    )
 
 
 @require_POST
 def allocation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, pk=pk)
-    return run_action(request, ReasonForm(request.POST),
-                      lambda data: actions_allocation.allocation_cancel(actor=request.user, allocation=allocation,
-                                                                        **data),
-                      "已撤销分房。", redirect("resettlement:allocation", pk=allocation.pk))
+    return run_action(
+        request,
+        ReasonForm(request.POST),
+        lambda data: actions_allocation.allocation_cancel(actor=request.user, allocation=allocation, **data),
+        "已撤销分房。",
+        redirect("resettlement:allocation", pk=allocation.pk),
+    )
 
 
 def certificate_clocks(request: HttpRequest) -> HttpResponse:
@@ -143,6 +175,13 @@ def certificate_clocks(request: HttpRequest) -> HttpResponse:
     qs = selectors.allocations_for(user=request.user, state="" if state == "all" else state)
     page = paginate(request, qs, per_page=50)
     rows: list[Any] = selectors.certificate_clocks(list(page.object_list))
-    return render(request, "resettlement/certificates.html", {
-        "page": page, "rows": rows, "state": state, "querystring": querystring_without_page(request),
-    })
+    return render(
+        request,
+        "resettlement/certificates.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "querystring": querystring_without_page(request),
+        },
+    )

@@ -29,10 +29,16 @@ def enrolment_lists(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_get(user=request.user, pk=project_id)
     form = EnrolmentForm(initial={"share_government": 60, "share_collective": 30, "share_person": 10})
     form.fields["village"].choices = _villages(request, project)  # type: ignore[attr-defined]
-    return render(request, "resettlement/enrolment_lists.html", {
-        "project": project, "lists": selectors.enrolment_lists_for(user=request.user, project=project),
-        "form": form, "can_manage": can(request.user, "resettlement.manage"),
-    })
+    return render(
+        request,
+        "resettlement/enrolment_lists.html",
+        {
+            "project": project,
+            "lists": selectors.enrolment_lists_for(user=request.user, project=project),
+            "form": form,
+            "can_manage": can(request.user, "resettlement.manage"),
+        },
+    )
 
 
 @require_POST
@@ -45,8 +51,9 @@ def enrolment_create(request: HttpRequest, project_id: int) -> HttpResponse:
         village = jurisdiction_get(user=request.user, pk=data.pop("village"))
         return actions_social.enrolment_list_create(actor=request.user, project=project, village=village, **data)
 
-    return run_action(request, form, call, "已生成社会保障对象名单。",
-                      redirect("resettlement:enrolment_lists", project_id=project.pk))
+    return run_action(
+        request, form, call, "已生成社会保障对象名单。", redirect("resettlement:enrolment_lists", project_id=project.pk)
+    )
 
 
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -57,24 +64,43 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "collective": sum((e.collective for e in entries), start=0),
         "person": sum((e.person for e in entries), start=0),
     }
-    return render(request, "resettlement/enrolment_detail.html", {
-        "listing": listing, "entries": entries, "totals": totals,
-        "can_manage": can(request.user, "resettlement.manage"), "can_review": can(request.user, "resettlement.review"),
-    })
+    return render(
+        request,
+        "resettlement/enrolment_detail.html",
+        {
+            "listing": listing,
+            "entries": entries,
+            "totals": totals,
+            "can_manage": can(request.user, "resettlement.manage"),
+            "can_review": can(request.user, "resettlement.review"),
+        },
+    )
 
 
 @require_POST
 def enrolment_review(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.enrolment_list_get(user=request.user, pk=pk)
-    return _simple(request, listing, lambda: actions_social.enrolment_list_review(
-        actor=request.user, enrolment_list=listing, reviewed_on=request.POST.get("on", "")), "已审核。")
+    return _simple(
+        request,
+        listing,
+        lambda: actions_social.enrolment_list_review(
+            actor=request.user, enrolment_list=listing, reviewed_on=request.POST.get("on", "")
+        ),
+        "已审核。",
+    )
 
 
 @require_POST
 def enrolment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.enrolment_list_get(user=request.user, pk=pk)
-    return _simple(request, listing, lambda: actions_social.enrolment_list_publish(
-        actor=request.user, enrolment_list=listing, published_on=request.POST.get("on", "")), "已公布。")
+    return _simple(
+        request,
+        listing,
+        lambda: actions_social.enrolment_list_publish(
+            actor=request.user, enrolment_list=listing, published_on=request.POST.get("on", "")
+        ),
+        "已公布。",
+    )
 
 
 def _simple(request: HttpRequest, listing: Any, call: Any, success: str) -> HttpResponse:
@@ -83,8 +109,9 @@ def _simple(request: HttpRequest, listing: Any, call: Any, success: str) -> Http
     class Empty(forms.Form):
         pass
 
-    return run_action(request, Empty({}), lambda _: call(), success,
-                      redirect("resettlement:enrolment_detail", pk=listing.pk))
+    return run_action(
+        request, Empty({}), lambda _: call(), success, redirect("resettlement:enrolment_detail", pk=listing.pk)
+    )
 
 
 def enrolment_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,8 +120,13 @@ def enrolment_export(request: HttpRequest, pk: int) -> HttpResponse:
     listing = selectors.enrolment_list_get(user=request.user, pk=pk)
     full = can(request.user, "person.view_full_id") and request.GET.get("full") == "1"
     if full:
-        audit.record(actor=request.user, action="resettlement.enrolment.export_full", obj=listing,
-                     after={"persons": listing.entries.count()}, jurisdiction_path=listing.jurisdiction_path)
+        audit.record(
+            actor=request.user,
+            action="resettlement.enrolment.export_full",
+            obj=listing,
+            after={"persons": listing.entries.count()},
+            jurisdiction_path=listing.jurisdiction_path,
+        )
     content = actions_social.enrolment_export(listing, full_ids=full)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''enrolment-{listing.pk}.xlsx"

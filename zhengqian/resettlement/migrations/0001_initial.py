@@ -6,390 +6,821 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
-        ('households', '0002_import_batches_parcel_extent'),
-        ('projects', '0001_initial'),
+        ("core", "0002_audit_append_only"),
+        ("households", "0002_import_batches_parcel_extent"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnrolmentList',
+            name="EnrolmentList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contribution', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='每人缴费标准（元）')),
-                ('share_government', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='政府承担（%）')),
-                ('share_collective', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='集体承担（%）')),
-                ('share_person', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='个人承担（%）')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('reviewed', '已审核'), ('published', '已公布')], default='draft', max_length=20, verbose_name='状态')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='审核日期')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='公布日期')),
-                ('jurisdiction_path', models.CharField(db_index=True, max_length=255)),
-                ('created_at', models.DateTimeField(verbose_name='生成时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.jurisdiction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "contribution",
+                    models.DecimalField(decimal_places=2, max_digits=16, verbose_name="每人缴费标准（元）"),
+                ),
+                ("share_government", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="政府承担（%）")),
+                ("share_collective", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="集体承担（%）")),
+                ("share_person", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="个人承担（%）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("reviewed", "已审核"), ("published", "已公布")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reviewed_on", models.DateField(blank=True, null=True, verbose_name="审核日期")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="公布日期")),
+                ("jurisdiction_path", models.CharField(db_index=True, max_length=255)),
+                ("created_at", models.DateTimeField(verbose_name="生成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="projects.project"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.jurisdiction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社会保障对象名单',
-                'verbose_name_plural': '社会保障对象名单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "社会保障对象名单",
+                "verbose_name_plural": "社会保障对象名单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('age_band', models.CharField(max_length=20, verbose_name='年龄段')),
-                ('government', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='政府（元）')),
-                ('collective', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='集体（元）')),
-                ('person', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='个人（元）')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.householdmember')),
-                ('enrolment_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='resettlement.enrolmentlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("age_band", models.CharField(max_length=20, verbose_name="年龄段")),
+                ("government", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="政府（元）")),
+                ("collective", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="集体（元）")),
+                ("person", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="个人（元）")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="households.householdmember"
+                    ),
+                ),
+                (
+                    "enrolment_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="resettlement.enrolmentlist",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参保人员',
-                'verbose_name_plural': '参保人员',
-                'ordering': ['enrolment_list_id', 'id'],
+                "verbose_name": "参保人员",
+                "verbose_name_plural": "参保人员",
+                "ordering": ["enrolment_list_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Estate',
+            name="Estate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='编号')),
-                ('name', models.CharField(max_length=100, verbose_name='小区名称')),
-                ('owner_name', models.CharField(max_length=100, verbose_name='建设业主')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('planned_completion', models.DateField(blank=True, null=True, verbose_name='计划交房日期')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='竣工验收日期')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='core.jurisdiction', verbose_name='负责镇街')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="编号")),
+                ("name", models.CharField(max_length=100, verbose_name="小区名称")),
+                ("owner_name", models.CharField(max_length=100, verbose_name="建设业主")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("planned_completion", models.DateField(blank=True, null=True, verbose_name="计划交房日期")),
+                ("accepted_on", models.DateField(blank=True, null=True, verbose_name="竣工验收日期")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="core.jurisdiction",
+                        verbose_name="负责镇街",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置房小区',
-                'verbose_name_plural': '安置房小区',
-                'ordering': ['code'],
+                "verbose_name": "安置房小区",
+                "verbose_name_plural": "安置房小区",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='EstateRecord',
+            name="EstateRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('planning', '统一规划'), ('policy', '统一政策'), ('scheduling', '统一调度'), ('inspection', '统一督查'), ('accountability', '统一问责'), ('acceptance', '验收')], max_length=20, verbose_name='类别')),
-                ('on', models.DateField(verbose_name='日期')),
-                ('content', models.TextField(verbose_name='内容')),
-                ('created_at', models.DateTimeField(verbose_name='登记时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='resettlement.estate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("planning", "统一规划"),
+                            ("policy", "统一政策"),
+                            ("scheduling", "统一调度"),
+                            ("inspection", "统一督查"),
+                            ("accountability", "统一问责"),
+                            ("acceptance", "验收"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="日期")),
+                ("content", models.TextField(verbose_name="内容")),
+                ("created_at", models.DateTimeField(verbose_name="登记时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="records", to="resettlement.estate"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '五统一记录',
-                'verbose_name_plural': '五统一记录',
-                'ordering': ['-on', '-id'],
+                "verbose_name": "五统一记录",
+                "verbose_name_plural": "五统一记录",
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdOption',
+            name="HouseholdOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form', models.CharField(choices=[('housing', '安置房安置'), ('cash', '货币安置'), ('purchase', '购房安置（购房券）'), ('cross_region', '跨地域安置'), ('farmland', '农业安置'), ('reserved_land', '留地安置（集体）'), ('reserved_property', '留物业安置（集体）'), ('equity', '补偿款入股')], max_length=20, verbose_name='安置方式')),
-                ('persons', models.PositiveSmallIntegerField(verbose_name='安置人口')),
-                ('entitled_area', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='应安置面积（㎡）')),
-                ('priority_group', models.PositiveSmallIntegerField(default=9, verbose_name='选房优先组')),
-                ('chosen_on', models.DateField(verbose_name='选择日期')),
-                ('signed_by_name', models.CharField(max_length=40, verbose_name='签字人')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('clause', models.CharField(max_length=80, verbose_name='依据条款')),
-                ('jurisdiction_path', models.CharField(db_index=True, max_length=255)),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('estate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='resettlement.estate', verbose_name='意向小区')),
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='resettlement_option', to='households.household', verbose_name='户')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='征地项目')),
-                ('signature', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.evidencefile', verbose_name='签字确认书')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("housing", "安置房安置"),
+                            ("cash", "货币安置"),
+                            ("purchase", "购房安置（购房券）"),
+                            ("cross_region", "跨地域安置"),
+                            ("farmland", "农业安置"),
+                            ("reserved_land", "留地安置（集体）"),
+                            ("reserved_property", "留物业安置（集体）"),
+                            ("equity", "补偿款入股"),
+                        ],
+                        max_length=20,
+                        verbose_name="安置方式",
+                    ),
+                ),
+                ("persons", models.PositiveSmallIntegerField(verbose_name="安置人口")),
+                (
+                    "entitled_area",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name="应安置面积（㎡）"),
+                ),
+                ("priority_group", models.PositiveSmallIntegerField(default=9, verbose_name="选房优先组")),
+                ("chosen_on", models.DateField(verbose_name="选择日期")),
+                ("signed_by_name", models.CharField(max_length=40, verbose_name="签字人")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("clause", models.CharField(max_length=80, verbose_name="依据条款")),
+                ("jurisdiction_path", models.CharField(db_index=True, max_length=255)),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="resettlement.estate",
+                        verbose_name="意向小区",
+                    ),
+                ),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resettlement_option",
+                        to="households.household",
+                        verbose_name="户",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.evidencefile",
+                        verbose_name="签字确认书",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置方式选择',
-                'verbose_name_plural': '安置方式选择',
-                'ordering': ['project_id', 'household_id'],
+                "verbose_name": "安置方式选择",
+                "verbose_name_plural": "安置方式选择",
+                "ordering": ["project_id", "household_id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonDecision',
+            name="PersonDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('counts', models.BooleanField(verbose_name='计入安置人口')),
-                ('reason', models.CharField(max_length=200, verbose_name='理由')),
-                ('clause', models.CharField(max_length=80, verbose_name='依据条款')),
-                ('age_band', models.CharField(blank=True, max_length=20, verbose_name='年龄段')),
-                ('decided_on', models.DateField(verbose_name='核定日期')),
-                ('overridden', models.BooleanField(default=False, verbose_name='经复核改定')),
-                ('jurisdiction_path', models.CharField(db_index=True, max_length=255)),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='households.household', verbose_name='户')),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='resettlement_decision', to='households.householdmember', verbose_name='家庭成员')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='征地项目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("counts", models.BooleanField(verbose_name="计入安置人口")),
+                ("reason", models.CharField(max_length=200, verbose_name="理由")),
+                ("clause", models.CharField(max_length=80, verbose_name="依据条款")),
+                ("age_band", models.CharField(blank=True, max_length=20, verbose_name="年龄段")),
+                ("decided_on", models.DateField(verbose_name="核定日期")),
+                ("overridden", models.BooleanField(default=False, verbose_name="经复核改定")),
+                ("jurisdiction_path", models.CharField(db_index=True, max_length=255)),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="households.household",
+                        verbose_name="户",
+                    ),
+                ),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resettlement_decision",
+                        to="households.householdmember",
+                        verbose_name="家庭成员",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置人口核定',
-                'verbose_name_plural': '安置人口核定',
-                'ordering': ['household_id', 'member_id'],
+                "verbose_name": "安置人口核定",
+                "verbose_name_plural": "安置人口核定",
+                "ordering": ["household_id", "member_id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonList',
+            name="PersonList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_on', models.DateField(verbose_name='公示日期')),
-                ('ends_on', models.DateField(verbose_name='公示截止日期')),
-                ('entries', models.JSONField(default=list, verbose_name='名单（脱敏）')),
-                ('created_at', models.DateTimeField(verbose_name='生成时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.jurisdiction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("published_on", models.DateField(verbose_name="公示日期")),
+                ("ends_on", models.DateField(verbose_name="公示截止日期")),
+                ("entries", models.JSONField(default=list, verbose_name="名单（脱敏）")),
+                ("created_at", models.DateTimeField(verbose_name="生成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="projects.project"
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.jurisdiction"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置人口公示',
-                'verbose_name_plural': '安置人口公示',
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "安置人口公示",
+                "verbose_name_plural": "安置人口公示",
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonObjection',
+            name="PersonObjection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filed_on', models.DateField(verbose_name='提出日期')),
-                ('filed_by_name', models.CharField(max_length=40, verbose_name='提出人')),
-                ('content', models.TextField(verbose_name='异议内容')),
-                ('outcome', models.CharField(choices=[('pending', '待复核'), ('upheld', '异议成立，已改定'), ('dismissed', '异议不成立')], default='pending', max_length=20, verbose_name='复核结果')),
-                ('resolution', models.TextField(blank=True, verbose_name='复核意见')),
-                ('created_at', models.DateTimeField(verbose_name='登记时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objections', to='resettlement.persondecision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filed_on", models.DateField(verbose_name="提出日期")),
+                ("filed_by_name", models.CharField(max_length=40, verbose_name="提出人")),
+                ("content", models.TextField(verbose_name="异议内容")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("pending", "待复核"), ("upheld", "异议成立，已改定"), ("dismissed", "异议不成立")],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="复核结果",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="复核意见")),
+                ("created_at", models.DateTimeField(verbose_name="登记时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objections",
+                        to="resettlement.persondecision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置人口异议',
-                'verbose_name_plural': '安置人口异议',
-                'ordering': ['-filed_on', '-id'],
+                "verbose_name": "安置人口异议",
+                "verbose_name_plural": "安置人口异议",
+                "ordering": ["-filed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('require_contract', models.BooleanField(default=True, verbose_name='须为土地承包经营户')),
-                ('count_non_agricultural', models.BooleanField(default=False, verbose_name='非农业户口计入')),
-                ('minimum_age', models.PositiveSmallIntegerField(default=0, verbose_name='最低年龄（周岁）')),
-                ('per_person_m2', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='人均安置面积（㎡）')),
-                ('max_over_m2', models.DecimalField(decimal_places=2, default=10, max_digits=10, verbose_name='允许超出面积（㎡）')),
-                ('price_within', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='安置价（元/㎡）')),
-                ('price_above', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='超面积价（元/㎡）')),
-                ('refund_unused', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='未用足面积退还（元/㎡）')),
-                ('source', models.CharField(max_length=120, verbose_name='方案文号/依据')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='resettlement_scheme', to='projects.project', verbose_name='征地项目')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("require_contract", models.BooleanField(default=True, verbose_name="须为土地承包经营户")),
+                ("count_non_agricultural", models.BooleanField(default=False, verbose_name="非农业户口计入")),
+                ("minimum_age", models.PositiveSmallIntegerField(default=0, verbose_name="最低年龄（周岁）")),
+                (
+                    "per_person_m2",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="人均安置面积（㎡）"),
+                ),
+                (
+                    "max_over_m2",
+                    models.DecimalField(decimal_places=2, default=10, max_digits=10, verbose_name="允许超出面积（㎡）"),
+                ),
+                (
+                    "price_within",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="安置价（元/㎡）"),
+                ),
+                (
+                    "price_above",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="超面积价（元/㎡）"),
+                ),
+                (
+                    "refund_unused",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=16, verbose_name="未用足面积退还（元/㎡）"
+                    ),
+                ),
+                ("source", models.CharField(max_length=120, verbose_name="方案文号/依据")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resettlement_scheme",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置方案',
-                'verbose_name_plural': '安置方案',
+                "verbose_name": "安置方案",
+                "verbose_name_plural": "安置方案",
             },
         ),
         migrations.CreateModel(
-            name='SelectionDay',
+            name="SelectionDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='选房日期')),
-                ('rule', models.CharField(choices=[('signing', '按协议签订先后'), ('lottery', '公开抽签'), ('priority', '优先组，组内按签约先后')], max_length=20, verbose_name='选房顺序规则')),
-                ('seed', models.CharField(blank=True, max_length=120, verbose_name='抽签种子')),
-                ('draw_record', models.JSONField(blank=True, default=dict, verbose_name='抽签记录')),
-                ('published_on', models.DateField(verbose_name='顺序公布日期')),
-                ('jurisdiction_path', models.CharField(db_index=True, max_length=255)),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='selection_days', to='resettlement.estate', verbose_name='小区')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='征地项目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField(verbose_name="选房日期")),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("signing", "按协议签订先后"),
+                            ("lottery", "公开抽签"),
+                            ("priority", "优先组，组内按签约先后"),
+                        ],
+                        max_length=20,
+                        verbose_name="选房顺序规则",
+                    ),
+                ),
+                ("seed", models.CharField(blank=True, max_length=120, verbose_name="抽签种子")),
+                ("draw_record", models.JSONField(blank=True, default=dict, verbose_name="抽签记录")),
+                ("published_on", models.DateField(verbose_name="顺序公布日期")),
+                ("jurisdiction_path", models.CharField(db_index=True, max_length=255)),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="selection_days",
+                        to="resettlement.estate",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '选房日',
-                'verbose_name_plural': '选房日',
-                'ordering': ['-on', '-id'],
+                "verbose_name": "选房日",
+                "verbose_name_plural": "选房日",
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SelectionTicket',
+            name="SelectionTicket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='顺序号')),
-                ('status', models.CharField(choices=[('waiting', '待选'), ('chosen', '已选房'), ('skipped', '未到/弃选')], default='waiting', max_length=20, verbose_name='状态')),
-                ('day', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tickets', to='resettlement.selectionday')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(verbose_name="顺序号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("waiting", "待选"), ("chosen", "已选房"), ("skipped", "未到/弃选")],
+                        default="waiting",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "day",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tickets",
+                        to="resettlement.selectionday",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="households.household"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '选房顺序',
-                'verbose_name_plural': '选房顺序',
-                'ordering': ['day_id', 'position'],
+                "verbose_name": "选房顺序",
+                "verbose_name_plural": "选房顺序",
+                "ordering": ["day_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('building_no', models.CharField(max_length=20, verbose_name='楼栋')),
-                ('number', models.CharField(max_length=20, verbose_name='房号')),
-                ('floor', models.SmallIntegerField(verbose_name='楼层')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='建筑面积（㎡）')),
-                ('layout', models.CharField(blank=True, max_length=40, verbose_name='户型')),
-                ('orientation', models.CharField(blank=True, max_length=20, verbose_name='朝向')),
-                ('status', models.CharField(choices=[('under_construction', '在建'), ('available', '可分配'), ('reserved', '预留'), ('allocated', '已分配'), ('handed_over', '已交房')], default='available', max_length=20, verbose_name='状态')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='resettlement.estate', verbose_name='小区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("building_no", models.CharField(max_length=20, verbose_name="楼栋")),
+                ("number", models.CharField(max_length=20, verbose_name="房号")),
+                ("floor", models.SmallIntegerField(verbose_name="楼层")),
+                ("area", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="建筑面积（㎡）")),
+                ("layout", models.CharField(blank=True, max_length=40, verbose_name="户型")),
+                ("orientation", models.CharField(blank=True, max_length=20, verbose_name="朝向")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("under_construction", "在建"),
+                            ("available", "可分配"),
+                            ("reserved", "预留"),
+                            ("allocated", "已分配"),
+                            ("handed_over", "已交房"),
+                        ],
+                        default="available",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="resettlement.estate",
+                        verbose_name="小区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置房',
-                'verbose_name_plural': '安置房',
-                'ordering': ['estate_id', 'building_no', 'floor', 'number'],
+                "verbose_name": "安置房",
+                "verbose_name_plural": "安置房",
+                "ordering": ["estate_id", "building_no", "floor", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('allocated_on', models.DateField(verbose_name='分房日期')),
-                ('entitled_area', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='应安置面积（㎡）')),
-                ('unit_area', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='房屋面积（㎡）')),
-                ('price_lines', models.JSONField(default=list, verbose_name='房款结算明细')),
-                ('balance', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='应缴（负数为应退）房款（元）')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='已撤销')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='撤销理由')),
-                ('handed_over_on', models.DateField(blank=True, null=True, verbose_name='交房日期')),
-                ('vacated_on', models.DateField(blank=True, null=True, verbose_name='原房腾空日期')),
-                ('transition_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='过渡期（月）')),
-                ('transition_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='过渡费（元）')),
-                ('certificate_due', models.DateField(verbose_name='权证办理期限（三个月）')),
-                ('certificate_latest', models.DateField(verbose_name='权证办理最迟期限（六个月）')),
-                ('certificate_provisional', models.BooleanField(default=False, verbose_name='期限暂定')),
-                ('certificate_no', models.CharField(blank=True, max_length=60, verbose_name='房屋权证号')),
-                ('certificate_on', models.DateField(blank=True, null=True, verbose_name='发证日期')),
-                ('jurisdiction_path', models.CharField(db_index=True, max_length=255)),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='households.household', verbose_name='户')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='征地项目')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='resettlement.selectionticket')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='resettlement.unit', verbose_name='安置房')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("allocated_on", models.DateField(verbose_name="分房日期")),
+                (
+                    "entitled_area",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="应安置面积（㎡）"),
+                ),
+                ("unit_area", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="房屋面积（㎡）")),
+                ("price_lines", models.JSONField(default=list, verbose_name="房款结算明细")),
+                (
+                    "balance",
+                    models.DecimalField(decimal_places=2, max_digits=16, verbose_name="应缴（负数为应退）房款（元）"),
+                ),
+                ("cancelled", models.BooleanField(default=False, verbose_name="已撤销")),
+                ("cancel_reason", models.CharField(blank=True, max_length=200, verbose_name="撤销理由")),
+                ("handed_over_on", models.DateField(blank=True, null=True, verbose_name="交房日期")),
+                ("vacated_on", models.DateField(blank=True, null=True, verbose_name="原房腾空日期")),
+                (
+                    "transition_months",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="过渡期（月）"),
+                ),
+                (
+                    "transition_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="过渡费（元）"
+                    ),
+                ),
+                ("certificate_due", models.DateField(verbose_name="权证办理期限（三个月）")),
+                ("certificate_latest", models.DateField(verbose_name="权证办理最迟期限（六个月）")),
+                ("certificate_provisional", models.BooleanField(default=False, verbose_name="期限暂定")),
+                ("certificate_no", models.CharField(blank=True, max_length=60, verbose_name="房屋权证号")),
+                ("certificate_on", models.DateField(blank=True, null=True, verbose_name="发证日期")),
+                ("jurisdiction_path", models.CharField(db_index=True, max_length=255)),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="households.household",
+                        verbose_name="户",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="征地项目",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="resettlement.selectionticket",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="resettlement.unit",
+                        verbose_name="安置房",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安置房分配',
-                'verbose_name_plural': '安置房分配',
-                'ordering': ['-allocated_on', '-id'],
+                "verbose_name": "安置房分配",
+                "verbose_name_plural": "安置房分配",
+                "ordering": ["-allocated_on", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='enrolmentlist',
-            constraint=models.UniqueConstraint(fields=('project', 'village'), name='enrolment_list_once_per_village'),
+            model_name="enrolmentlist",
+            constraint=models.UniqueConstraint(fields=("project", "village"), name="enrolment_list_once_per_village"),
         ),
         migrations.AddConstraint(
-            model_name='enrolmentlist',
-            constraint=models.CheckConstraint(condition=models.Q(('share_collective__gte', 0), ('share_government__gte', 0), ('share_person__gte', 0)), name='enrolment_shares_sum'),
+            model_name="enrolmentlist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("share_collective__gte", 0), ("share_government__gte", 0), ("share_person__gte", 0)
+                ),
+                name="enrolment_shares_sum",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('enrolment_list', 'member'), name='enrolment_member_once'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(fields=("enrolment_list", "member"), name="enrolment_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='estate',
-            constraint=models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='estate_code_not_blank'),
+            model_name="estate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code", ""), _negated=True), name="estate_code_not_blank"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='estate',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='estate_name_not_blank'),
+            model_name="estate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="estate_name_not_blank"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='estaterecord',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['planning', 'policy', 'scheduling', 'inspection', 'accountability', 'acceptance'])), name='estate_record_kind_valid'),
+            model_name="estaterecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["planning", "policy", "scheduling", "inspection", "accountability", "acceptance"])
+                ),
+                name="estate_record_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='householdoption',
-            constraint=models.CheckConstraint(condition=models.Q(('form__in', ['housing', 'cash', 'purchase', 'cross_region', 'farmland', 'reserved_land', 'reserved_property', 'equity'])), name='option_form_valid'),
+            model_name="householdoption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "form__in",
+                        [
+                            "housing",
+                            "cash",
+                            "purchase",
+                            "cross_region",
+                            "farmland",
+                            "reserved_land",
+                            "reserved_property",
+                            "equity",
+                        ],
+                    )
+                ),
+                name="option_form_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='householdoption',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_by_name', ''), _negated=True), name='option_signed'),
+            model_name="householdoption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("signed_by_name", ""), _negated=True), name="option_signed"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='householdoption',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('form', 'housing'), _negated=True), ('entitled_area__gt', 0), _connector='OR'), name='option_housing_has_area'),
+            model_name="householdoption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("form", "housing"), _negated=True), ("entitled_area__gt", 0), _connector="OR"
+                ),
+                name="option_housing_has_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personlist',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('published_on'))), name='person_list_period_valid'),
+            model_name="personlist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("published_on"))), name="person_list_period_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.CheckConstraint(condition=models.Q(('per_person_m2__gt', 0)), name='scheme_area_positive'),
+            model_name="scheme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("per_person_m2__gt", 0)), name="scheme_area_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.CheckConstraint(condition=models.Q(('max_over_m2__gte', 0), ('price_above__gte', 0), ('price_within__gte', 0), ('refund_unused__gte', 0)), name='scheme_prices_not_negative'),
+            model_name="scheme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("max_over_m2__gte", 0),
+                    ("price_above__gte", 0),
+                    ("price_within__gte", 0),
+                    ("refund_unused__gte", 0),
+                ),
+                name="scheme_prices_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selectionday',
-            constraint=models.CheckConstraint(condition=models.Q(('rule__in', ['signing', 'lottery', 'priority'])), name='selection_rule_valid'),
+            model_name="selectionday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rule__in", ["signing", "lottery", "priority"])), name="selection_rule_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selectionday',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('rule', 'lottery'), _negated=True), models.Q(('seed', ''), _negated=True), _connector='OR'), name='selection_lottery_has_seed'),
+            model_name="selectionday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("rule", "lottery"), _negated=True), models.Q(("seed", ""), _negated=True), _connector="OR"
+                ),
+                name="selection_lottery_has_seed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selectionticket',
-            constraint=models.UniqueConstraint(fields=('day', 'position'), name='ticket_position_unique'),
+            model_name="selectionticket",
+            constraint=models.UniqueConstraint(fields=("day", "position"), name="ticket_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='selectionticket',
-            constraint=models.UniqueConstraint(fields=('day', 'household'), name='ticket_household_unique'),
+            model_name="selectionticket",
+            constraint=models.UniqueConstraint(fields=("day", "household"), name="ticket_household_unique"),
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['estate', 'status', 'area'], name='resettlemen_estate__a0a1a9_idx'),
+            model_name="unit",
+            index=models.Index(fields=["estate", "status", "area"], name="resettlemen_estate__a0a1a9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('estate', 'building_no', 'number'), name='unit_number_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("estate", "building_no", "number"), name="unit_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('area__gt', 0)), name='unit_area_positive'),
+            model_name="unit",
+            constraint=models.CheckConstraint(condition=models.Q(("area__gt", 0)), name="unit_area_positive"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['under_construction', 'available', 'reserved', 'allocated', 'handed_over'])), name='unit_status_valid'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["under_construction", "available", "reserved", "allocated", "handed_over"])
+                ),
+                name="unit_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['certificate_on', 'certificate_due'], name='resettlemen_certifi_e6387a_idx'),
+            model_name="allocation",
+            index=models.Index(fields=["certificate_on", "certificate_due"], name="resettlemen_certifi_e6387a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled', False)), fields=('unit',), name='allocation_unit_once'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cancelled", False)), fields=("unit",), name="allocation_unit_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled', False)), fields=('household',), name='allocation_household_once'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cancelled", False)), fields=("household",), name="allocation_household_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('certificate_no', ''), ('certificate_on__isnull', True)), models.Q(('certificate_on__isnull', False), models.Q(('certificate_no', ''), _negated=True)), _connector='OR'), name='allocation_certificate_complete'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("certificate_no", ""), ("certificate_on__isnull", True)),
+                    models.Q(("certificate_on__isnull", False), models.Q(("certificate_no", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="allocation_certificate_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('handed_over_on__isnull', True), ('handed_over_on__gte', models.F('allocated_on')), _connector='OR'), name='allocation_handover_after_allocation'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("handed_over_on__isnull", True), ("handed_over_on__gte", models.F("allocated_on")), _connector="OR"
+                ),
+                name="allocation_handover_after_allocation",
+            ),
         ),
     ]
