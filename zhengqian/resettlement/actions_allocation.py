@@ -131,7 +131,7 @@ def selection_day_create(
             seed=seed_text if rule == OrderRule.LOTTERY else "",
             draw_record=draw,
             published_on=published,
-            jurisdiction_path=actor.scope_path or "",
+            jurisdiction_path=estate.jurisdiction.path,
             created_by=actor,
             created_at=clock.now(),
         )
