@@ -210,18 +210,18 @@ def _household_out(household: Any) -> dict[str, Any]:
 
 
 @router.get("/households/{int:household_id}", response=HouseholdOut, summary="户的安置人口、安置方式与分房")
-def household_detail(request: HttpRequest, household_id: int) -> Any:
+def resettlement_household_detail(request: HttpRequest, household_id: int) -> Any:
     return _household_out(selectors.household_get(user=request.user, pk=household_id))
 
 
 @router.post("/households/{int:household_id}/persons", response=list[DecisionOut], summary="核定安置人口")
-def persons_determine(request: HttpRequest, household_id: int) -> Any:
+def resettlement_persons_determine(request: HttpRequest, household_id: int) -> Any:
     household = selectors.household_get(user=request.user, pk=household_id)
     return actions.persons_determine(actor=request.user, household=household)
 
 
 @router.post("/households/{int:household_id}/option", response=OptionOut, summary="记录安置方式选择")
-def option_choose(request: HttpRequest, household_id: int, payload: OptionIn) -> Any:
+def resettlement_option_choose(request: HttpRequest, household_id: int, payload: OptionIn) -> Any:
     household = selectors.household_get(user=request.user, pk=household_id)
     data = payload.dict()
     estate_id = data.pop("estate_id")
@@ -230,24 +230,24 @@ def option_choose(request: HttpRequest, household_id: int, payload: OptionIn) ->
 
 
 @router.get("/estates", response=list[EstateOut], summary="安置房小区")
-def estate_list(request: HttpRequest) -> Any:
+def resettlement_estate_list(request: HttpRequest) -> Any:
     return list(selectors.estates_for(user=request.user))
 
 
 @router.post("/estates", response={201: EstateOut}, summary="登记安置房小区")
-def estate_create(request: HttpRequest, payload: EstateIn) -> Status:
+def resettlement_estate_create(request: HttpRequest, payload: EstateIn) -> Status:
     data = payload.dict()
     data["jurisdiction"] = jurisdiction_get(user=request.user, pk=data.pop("jurisdiction_id"))
     return Status(201, actions_housing.estate_create(actor=request.user, **data))
 
 
 @router.get("/estates/{int:estate_id}/units", response=list[UnitOut], summary="小区房源")
-def unit_list(request: HttpRequest, estate_id: int, status: str = "") -> Any:
+def resettlement_unit_list(request: HttpRequest, estate_id: int, status: str = "") -> Any:
     return list(selectors.units_of(selectors.estate_get(user=request.user, pk=estate_id), status))
 
 
 @router.post("/estates/{int:estate_id}/units", response={201: UnitOut}, summary="登记一套房屋")
-def unit_create(request: HttpRequest, estate_id: int, payload: UnitIn) -> Status:
+def resettlement_unit_create(request: HttpRequest, estate_id: int, payload: UnitIn) -> Status:
     estate = selectors.estate_get(user=request.user, pk=estate_id)
     return Status(201, actions_housing.unit_create(actor=request.user, estate=estate, **payload.dict()))
 
@@ -255,7 +255,7 @@ def unit_create(request: HttpRequest, estate_id: int, payload: UnitIn) -> Status
 @router.post(
     "/estates/{int:estate_id}/units/import", response={201: ImportOut}, summary="从 Excel 导入房源（全部或全不）"
 )
-def unit_import(request: HttpRequest, estate_id: int, file: File[UploadedFile] = None) -> Status:  # type: ignore[assignment]
+def resettlement_unit_import(request: HttpRequest, estate_id: int, file: File[UploadedFile] = None) -> Status:  # type: ignore[assignment]
     estate = selectors.estate_get(user=request.user, pk=estate_id)
     if file is None:
         raise InvalidInput("请上传 .xlsx 文件。", field="file")
@@ -267,7 +267,7 @@ def unit_import(request: HttpRequest, estate_id: int, file: File[UploadedFile] =
 
 
 @router.post("/projects/{int:project_id}/selection-days", response={201: DayOut}, summary="安排选房日并公布顺序")
-def day_create(request: HttpRequest, project_id: int, payload: DayIn) -> Status:
+def resettlement_day_create(request: HttpRequest, project_id: int, payload: DayIn) -> Status:
     project = project_get(user=request.user, pk=project_id)
     data = payload.dict()
     estate = selectors.estate_get(user=request.user, pk=data.pop("estate_id"))
@@ -276,12 +276,12 @@ def day_create(request: HttpRequest, project_id: int, payload: DayIn) -> Status:
 
 
 @router.get("/selection-days/{int:day_id}", response=DayOut, summary="选房日：顺序与抽签记录")
-def day_detail(request: HttpRequest, day_id: int) -> Any:
+def resettlement_day_detail(request: HttpRequest, day_id: int) -> Any:
     return selectors.selection_day_get(user=request.user, pk=day_id)
 
 
 @router.post("/selection-days/{int:day_id}/allocations", response={201: AllocationOut}, summary="选定房屋（分房）")
-def allocate(request: HttpRequest, day_id: int, payload: AllocateIn) -> Status:
+def resettlement_allocate(request: HttpRequest, day_id: int, payload: AllocateIn) -> Status:
     day = selectors.selection_day_get(user=request.user, pk=day_id)
     ticket = selectors.ticket_get(user=request.user, pk=payload.ticket_id)
     if ticket.day_id != day.pk:
@@ -291,24 +291,24 @@ def allocate(request: HttpRequest, day_id: int, payload: AllocateIn) -> Status:
 
 
 @router.get("/allocations/{int:allocation_id}", response=AllocationOut, summary="分房记录")
-def allocation_detail(request: HttpRequest, allocation_id: int) -> Any:
+def resettlement_allocation_detail(request: HttpRequest, allocation_id: int) -> Any:
     return selectors.allocation_get(user=request.user, pk=allocation_id)
 
 
 @router.post("/allocations/{int:allocation_id}/handover", response=AllocationOut, summary="登记交房")
-def handover(request: HttpRequest, allocation_id: int, payload: HandoverIn) -> Any:
+def resettlement_handover(request: HttpRequest, allocation_id: int, payload: HandoverIn) -> Any:
     allocation = selectors.allocation_get(user=request.user, pk=allocation_id)
     return actions_handover.allocation_handover(actor=request.user, allocation=allocation, **payload.dict())
 
 
 @router.post("/allocations/{int:allocation_id}/certificate", response=AllocationOut, summary="登记房屋权证")
-def certificate(request: HttpRequest, allocation_id: int, payload: CertificateIn) -> Any:
+def resettlement_certificate(request: HttpRequest, allocation_id: int, payload: CertificateIn) -> Any:
     allocation = selectors.allocation_get(user=request.user, pk=allocation_id)
     return actions_handover.certificate_record(actor=request.user, allocation=allocation, **payload.dict())
 
 
 @router.get("/certificate-clocks", response=list[ClockOut], summary="房屋权证办理时钟（三个月，最迟六个月）")
-def certificate_clocks(request: HttpRequest, state: str = "open") -> Any:
+def resettlement_certificate_clocks(request: HttpRequest, state: str = "open") -> Any:
     rows = selectors.certificate_clocks(list(selectors.allocations_for(user=request.user, state=state)[:500]))
     return [
         {

@@ -19,6 +19,7 @@ from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
 from zhengqian.households.tests.sweep import HOUSEHOLD_BODIES, HOUSEHOLD_URLS, sweep_objects
 from zhengqian.procedure.tests.sweep import PROCEDURE_BODIES, PROCEDURE_URLS
 from zhengqian.procedure.tests.sweep import sweep_objects as procedure_objects
+from zhengqian.resettlement.tests.sweep import RESETTLEMENT_BODIES, RESETTLEMENT_URLS, resettlement_objects
 
 Builder = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -40,6 +41,7 @@ OBJECT_URLS: dict[str, Builder] = {
     **COMPENSATION_URLS,
     **FUNDS_URLS,
     **PROCEDURE_URLS,
+    **RESETTLEMENT_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -63,6 +65,7 @@ BODIES: dict[str, Builder] = {
     **COMPENSATION_BODIES,
     **FUNDS_BODIES,
     **PROCEDURE_BODIES,
+    **RESETTLEMENT_BODIES,
 }
 
 
@@ -101,6 +104,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     objects.update(compensation_objects(project=project_a, township=township_a))
     objects.update(funds_objects(project=project_a, township=township_a))
     objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
+    objects.update(resettlement_objects(project=project_a, township=township_a))
     return objects
 
 

@@ -14,7 +14,7 @@ from zhengqian.projects.models import Project
 from .. import actions, actions_housing
 from ..models import Estate, HouseholdOption
 
-_SERIALS = itertools.count(301, 2)
+_SERIALS = itertools.count(1, 2)
 
 
 def scheme(actor: User, project: Project, **extra: Any) -> Any:
@@ -36,7 +36,7 @@ def estate(actor: User, township: Jurisdiction, code: str = "E-1", areas: tuple[
 def member(actor: User, household: Any, name: str, birth: date, **extra: Any) -> Any:
     serial = next(_SERIALS) if extra.get("sex", "male") == "male" else next(_SERIALS) + 1
     return household_actions.member_add(actor=actor, household=household, name=name,
-                                        id_number=resident_id(birth=birth, serial=serial % 1000), birth_date=birth,
+                                        id_number=resident_id(birth=birth, serial=serial % 1000, region="500115"), birth_date=birth,
                                         **extra)
 
 
