@@ -66,6 +66,7 @@ RESETTLEMENT_URLS: dict[str, Any] = {
     "api-1:resettlement_certificate": lambda o: {"allocation_id": o["rs_allocation"].pk},
 }
 
+
 def _unit(o: dict[str, Any]) -> dict[str, Any]:
     return {"building_no": "9", "number": "901", "floor": 9, "area": "80"}
 
@@ -73,11 +74,17 @@ def _unit(o: dict[str, Any]) -> dict[str, Any]:
 # Routes on one path share its methods, so both names of /estates/{id}/units get the body.
 RESETTLEMENT_BODIES: dict[str, Any] = {
     "api-1:resettlement_unit_list": _unit,
-    "api-1:resettlement_option_choose": lambda o: {"form": "cash", "chosen_on": clock.today().isoformat(),
-                                                   "signed_by_name": "x"},
+    "api-1:resettlement_option_choose": lambda o: {
+        "form": "cash",
+        "chosen_on": clock.today().isoformat(),
+        "signed_by_name": "x",
+    },
     "api-1:resettlement_unit_create": _unit,
-    "api-1:resettlement_day_create": lambda o: {"estate_id": o["rs_estate"].pk, "on": clock.today().isoformat(),
-                                                "rule": "signing"},
+    "api-1:resettlement_day_create": lambda o: {
+        "estate_id": o["rs_estate"].pk,
+        "on": clock.today().isoformat(),
+        "rule": "signing",
+    },
     "api-1:resettlement_allocate": lambda o: {"ticket_id": o["rs_ticket"].pk, "unit_id": o["rs_unit"].pk},
     "api-1:resettlement_handover": lambda o: {"handed_over_on": clock.today().isoformat()},
     "api-1:resettlement_certificate": lambda o: {"certificate_no": "x", "certificate_on": clock.today().isoformat()},
@@ -89,8 +96,9 @@ def resettlement_objects(*, project: Any, township: Any) -> dict[str, Any]:
     one allocation, a published person list with an objection, an enrolment list — township A."""
     from .factories import estate, family, housing_choice, scheme
 
-    office = User.objects.create_user(username="sweep_rs_office", password="Passw0rd!2026",
-                                      role="expropriation_office", jurisdiction=project.district)
+    office = User.objects.create_user(
+        username="sweep_rs_office", password="Passw0rd!2026", role="expropriation_office", jurisdiction=project.district
+    )
     today = clock.today()
     scheme(office, project)
     pool = estate(office, township, code="SWEEP-E", areas=("90.00", "88.00"))
@@ -98,21 +106,35 @@ def resettlement_objects(*, project: Any, township: Any) -> dict[str, Any]:
     second = family(office, project, township, "SWEEP-R2")
     for household in (first, second):
         housing_choice(office, household, today)
-    day = actions_allocation.selection_day_create(actor=office, project=project, estate=pool, on=today,
-                                                  rule="signing")
+    day = actions_allocation.selection_day_create(actor=office, project=project, estate=pool, on=today, rule="signing")
     tickets = list(day.tickets.order_by("position"))
-    allocation = actions_allocation.unit_allocate(actor=office, ticket=tickets[0],
-                                                  unit=Unit.objects.get(estate=pool, area="90.00"))
+    allocation = actions_allocation.unit_allocate(
+        actor=office, ticket=tickets[0], unit=Unit.objects.get(estate=pool, area="90.00")
+    )
     village = village_of(township)
     person_list = actions.person_list_publish(actor=office, project=project, village=village, published_on=today)
     decision = PersonDecision.objects.filter(household=first).first()
-    objection = actions.person_objection_file(actor=office, decision=decision, filed_on=today, filed_by_name="x",
-                                              content="x")
-    enrolment = actions_social.enrolment_list_create(actor=office, project=project, village=village,
-                                                     contribution="100", share_government="60",
-                                                     share_collective="30", share_person="10")
+    objection = actions.person_objection_file(
+        actor=office, decision=decision, filed_on=today, filed_by_name="x", content="x"
+    )
+    enrolment = actions_social.enrolment_list_create(
+        actor=office,
+        project=project,
+        village=village,
+        contribution="100",
+        share_government="60",
+        share_collective="30",
+        share_person="10",
+    )
     return {
-        "rs_household": second, "rs_decision": decision, "rs_objection": objection, "rs_estate": pool,
-        "rs_unit": Unit.objects.get(estate=pool, area="88.00"), "rs_day": day, "rs_ticket": tickets[1],
-        "rs_allocation": allocation, "rs_person_list": person_list, "rs_enrolment": enrolment,
+        "rs_household": second,
+        "rs_decision": decision,
+        "rs_objection": objection,
+        "rs_estate": pool,
+        "rs_unit": Unit.objects.get(estate=pool, area="88.00"),
+        "rs_day": day,
+        "rs_ticket": tickets[1],
+        "rs_allocation": allocation,
+        "rs_person_list": person_list,
+        "rs_enrolment": enrolment,
     }

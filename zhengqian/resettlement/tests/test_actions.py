@@ -30,8 +30,15 @@ def test_persons_decided_with_reason_and_clause(setup):
     """Head and wife agricultural; the daughter moved her hukou to the city: 2 of 3 count, and
     the member flag that valuations count follows."""
     household = family(setup["actor"], setup["project"], setup["township"], "R-1", persons=2)
-    daughter = member(setup["actor"], household, "张丽", date(2000, 1, 1), relation="child", sex="female",
-                      hukou_type="non_agricultural")
+    daughter = member(
+        setup["actor"],
+        household,
+        "张丽",
+        date(2000, 1, 1),
+        relation="child",
+        sex="female",
+        hukou_type="non_agricultural",
+    )
     decisions = actions.persons_determine(actor=setup["actor"], household=household)
     assert [d.counts for d in decisions] == [True, True, False]
     refused = PersonDecision.objects.get(member=daughter)
@@ -41,14 +48,21 @@ def test_persons_decided_with_reason_and_clause(setup):
 
 def test_objection_upheld_turns_the_decision(setup):
     household = family(setup["actor"], setup["project"], setup["township"], "R-2", persons=1)
-    child = member(setup["actor"], household, "张学", date(2004, 1, 1), relation="child", sex="male",
-                   hukou_type="non_agricultural")
+    child = member(
+        setup["actor"], household, "张学", date(2004, 1, 1), relation="child", sex="male", hukou_type="non_agricultural"
+    )
     actions.persons_determine(actor=setup["actor"], household=household)
     decision = PersonDecision.objects.get(member=child)
-    objection = actions.person_objection_file(actor=setup["actor"], decision=decision, filed_on=TODAY,
-                                              filed_by_name="张学", content="在校大学生，户口临时迁出")
-    actions.person_objection_resolve(actor=setup["actor"], objection=objection, upheld=True,
-                                     resolution="在校生按政策计入")
+    objection = actions.person_objection_file(
+        actor=setup["actor"],
+        decision=decision,
+        filed_on=TODAY,
+        filed_by_name="张学",
+        content="在校大学生，户口临时迁出",
+    )
+    actions.person_objection_resolve(
+        actor=setup["actor"], objection=objection, upheld=True, resolution="在校生按政策计入"
+    )
     decision.refresh_from_db()
     assert decision.counts and decision.overridden
     actions.persons_determine(actor=setup["actor"], household=household)  # a re-run keeps the review
@@ -68,15 +82,26 @@ def test_a_form_not_entitled_is_refused_and_nothing_changes(setup):
     actions.persons_determine(actor=setup["actor"], household=household)
     events = AuditEvent.objects.count()
     with pytest.raises(GateClosed) as refused:
-        actions.option_choose(actor=setup["actor"], household=household, form="housing", chosen_on=TODAY,
-                              signed_by_name=household.head_name)
+        actions.option_choose(
+            actor=setup["actor"],
+            household=household,
+            form="housing",
+            chosen_on=TODAY,
+            signed_by_name=household.head_name,
+        )
     assert "没有被拆除的住宅" in str(refused.value)
     with pytest.raises(GateClosed):
-        actions.option_choose(actor=setup["actor"], household=household, form="reserved_land", chosen_on=TODAY,
-                              signed_by_name=household.head_name)
+        actions.option_choose(
+            actor=setup["actor"],
+            household=household,
+            form="reserved_land",
+            chosen_on=TODAY,
+            signed_by_name=household.head_name,
+        )
     with pytest.raises(InvalidInput) as stranger:
-        actions.option_choose(actor=setup["actor"], household=household, form="cash", chosen_on=TODAY,
-                              signed_by_name="路人甲")
+        actions.option_choose(
+            actor=setup["actor"], household=household, form="cash", chosen_on=TODAY, signed_by_name="路人甲"
+        )
     assert stranger.value.field == "signed_by_name"
     assert not HouseholdOption.objects.filter(household=household).exists()
     assert AuditEvent.objects.count() == events
@@ -89,8 +114,9 @@ def test_resettle_before_demolishing(setup):
     in_place, reason = actions.resettlement_in_place(household)
     assert not in_place and "尚未分配" in reason
     cash = family(setup["actor"], setup["project"], setup["township"], "R-6")
-    actions.option_choose(actor=setup["actor"], household=cash, form="cash", chosen_on=TODAY,
-                          signed_by_name=cash.head_name)
+    actions.option_choose(
+        actor=setup["actor"], household=cash, form="cash", chosen_on=TODAY, signed_by_name=cash.head_name
+    )
     assert actions.resettlement_in_place(cash)[0]
 
 
@@ -105,8 +131,9 @@ def test_choice_flows_into_the_draft_agreement(setup, make_user, district):
     agreement = compensation.agreement_generate(actor=setup["actor"], household=household)
     actions.persons_determine(actor=setup["actor"], household=household)
     head = HouseholdMember.objects.filter(household=household).first()
-    actions.option_choose(actor=setup["actor"], household=household, form="cash", chosen_on=TODAY,
-                          signed_by_name=head.name)
+    actions.option_choose(
+        actor=setup["actor"], household=household, form="cash", chosen_on=TODAY, signed_by_name=head.name
+    )
     agreement.refresh_from_db()
     assert agreement.resettlement_choice == "cash"
 
@@ -130,9 +157,17 @@ def test_units_import_all_or_nothing(setup):
     good = _workbook([["1", "101", 1, "89.50", "三室", "南", "可分配"], ["1", "102", 1, 95, "三室", "南", "在建"]])
     units = actions_housing.units_import(actor=setup["actor"], estate=pool, content=good)
     assert [(u.number, u.area, u.status) for u in units] == [
-        ("101", Decimal("89.50"), UnitStatus.AVAILABLE), ("102", Decimal("95"), UnitStatus.UNDER_CONSTRUCTION)]
-    bad = _workbook([["2", "201", 2, "90", "", "", ""], ["2", "202", "二楼", "-3", "", "", "已分配"],
-                     ["1", "101", 1, "90", "", "", ""], ["2", "201", 2, "90", "", "", ""]])
+        ("101", Decimal("89.50"), UnitStatus.AVAILABLE),
+        ("102", Decimal("95"), UnitStatus.UNDER_CONSTRUCTION),
+    ]
+    bad = _workbook(
+        [
+            ["2", "201", 2, "90", "", "", ""],
+            ["2", "202", "二楼", "-3", "", "", "已分配"],
+            ["1", "101", 1, "90", "", "", ""],
+            ["2", "201", 2, "90", "", "", ""],
+        ]
+    )
     with pytest.raises(actions_housing.ImportRefused) as refused:
         actions_housing.units_import(actor=setup["actor"], estate=pool, content=bad)
     problems = refused.value.problems
@@ -153,10 +188,12 @@ def test_import_refuses_what_is_not_a_workbook(setup):
 
 def test_acceptance_makes_units_available(setup):
     pool = estate(setup["actor"], setup["township"])
-    actions_housing.units_import(actor=setup["actor"], estate=pool,
-                                 content=_workbook([["1", "101", 1, "89.50", "", "", "在建"]]))
-    actions_housing.estate_record_add(actor=setup["actor"], estate=pool, kind="acceptance", on=TODAY,
-                                      content="竣工验收合格")
+    actions_housing.units_import(
+        actor=setup["actor"], estate=pool, content=_workbook([["1", "101", 1, "89.50", "", "", "在建"]])
+    )
+    actions_housing.estate_record_add(
+        actor=setup["actor"], estate=pool, kind="acceptance", on=TODAY, content="竣工验收合格"
+    )
     pool.refresh_from_db()
     assert pool.accepted_on == TODAY
     assert Unit.objects.get(estate=pool).status == UnitStatus.AVAILABLE

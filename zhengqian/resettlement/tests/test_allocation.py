@@ -26,14 +26,21 @@ def day_of_three(frozen_clock, office_user, project_a, township_a):
     """Three households of 3, 2 and 3 persons (90, 60, 90 m²) and an estate of 88, 62, 95, 120 m²."""
     scheme(office_user, project_a)
     pool = estate(office_user, township_a, areas=("88.00", "62.00", "95.00", "120.00"))
-    households = [family(office_user, project_a, township_a, code, persons=n)
-                  for code, n in (("S-1", 3), ("S-2", 2), ("S-3", 3))]
+    households = [
+        family(office_user, project_a, township_a, code, persons=n) for code, n in (("S-1", 3), ("S-2", 2), ("S-3", 3))
+    ]
     for household in households:
         housing_choice(office_user, household, TODAY)
-    day = actions_allocation.selection_day_create(actor=office_user, project=project_a, estate=pool, on=TODAY,
-                                                  rule="lottery", seed="公证处 2026-03-02 第7391号")
-    return {"actor": office_user, "estate": pool, "households": households, "day": day,
-            "units": {u.area: u for u in Unit.objects.filter(estate=pool)}}
+    day = actions_allocation.selection_day_create(
+        actor=office_user, project=project_a, estate=pool, on=TODAY, rule="lottery", seed="公证处 2026-03-02 第7391号"
+    )
+    return {
+        "actor": office_user,
+        "estate": pool,
+        "households": households,
+        "day": day,
+        "units": {u.area: u for u in Unit.objects.filter(estate=pool)},
+    }
 
 
 def test_lottery_order_is_the_published_draw(day_of_three):
@@ -49,8 +56,9 @@ def test_signing_order(frozen_clock, office_user, project_a, township_a):
     pool = estate(office_user, township_a, areas=("90",))
     for code in ("T-2", "T-1"):
         housing_choice(office_user, family(office_user, project_a, township_a, code), TODAY)
-    day = actions_allocation.selection_day_create(actor=office_user, project=project_a, estate=pool, on=TODAY,
-                                                  rule="signing")
+    day = actions_allocation.selection_day_create(
+        actor=office_user, project=project_a, estate=pool, on=TODAY, rule="signing"
+    )
     assert day.draw_record["order"] == ["T-1", "T-2"]  # neither signed: by household code
 
 
@@ -98,8 +106,9 @@ def test_skip_and_cancel(day_of_three):
     actions_allocation.ticket_skip(actor=actor, ticket=first, reason="未到场")
     second = _next(day)
     assert second.pk != first.pk
-    unit = units[Decimal("62.00")] if second.household.resettlement_option.entitled_area == 60 else \
-        units[Decimal("88.00")]
+    unit = (
+        units[Decimal("62.00")] if second.household.resettlement_option.entitled_area == 60 else units[Decimal("88.00")]
+    )
     allocation = actions_allocation.unit_allocate(actor=actor, ticket=second, unit=unit)
     actions_allocation.allocation_cancel(actor=actor, allocation=allocation, reason="录入错误")
     assert Unit.objects.get(pk=unit.pk).status == UnitStatus.AVAILABLE
@@ -123,24 +132,28 @@ def test_handover_certificate_and_transition(frozen_clock, office_user, make_use
     household = priced_household(office_user, project_a, township_a, "H-T")
     housing_choice(office_user, household, TODAY)
     pool = estate(office_user, township_a, areas=("90.00",))
-    day = actions_allocation.selection_day_create(actor=office_user, project=project_a, estate=pool, on=TODAY,
-                                                  rule="priority")
+    day = actions_allocation.selection_day_create(
+        actor=office_user, project=project_a, estate=pool, on=TODAY, rule="priority"
+    )
     allocation = actions_allocation.unit_allocate(actor=office_user, ticket=_next(day), unit=pool.units.get())
     assert (allocation.certificate_due, allocation.certificate_latest) == (date(2026, 6, 2), date(2026, 9, 2))
     with pytest.raises(InvalidInput):
         actions_handover.allocation_handover(actor=office_user, allocation=allocation, handed_over_on="2026-03-01")
-    handed = actions_handover.allocation_handover(actor=office_user, allocation=allocation,
-                                                  handed_over_on=TODAY, vacated_on="2025-09-10")
+    handed = actions_handover.allocation_handover(
+        actor=office_user, allocation=allocation, handed_over_on=TODAY, vacated_on="2025-09-10"
+    )
     assert (handed.transition_months, handed.transition_amount) == (6, Decimal("4800.00"))
     current = Valuation.objects.get(household=household, is_current=True)
     assert current.transition_months == 6
     assert current.lines.get(item="transition").amount == Decimal("4800.00")
-    done = actions_handover.certificate_record(actor=office_user, allocation=allocation, certificate_no="渝(2026)巴南区不动产权第0001号",
-                                               certificate_on=TODAY)
+    done = actions_handover.certificate_record(
+        actor=office_user, allocation=allocation, certificate_no="渝(2026)巴南区不动产权第0001号", certificate_on=TODAY
+    )
     assert done.certificate_on == TODAY
     with pytest.raises(InvalidInput):
-        actions_handover.certificate_record(actor=office_user, allocation=allocation, certificate_no="X",
-                                            certificate_on=TODAY)
+        actions_handover.certificate_record(
+            actor=office_user, allocation=allocation, certificate_no="X", certificate_on=TODAY
+        )
 
 
 def test_certificate_clock_on_the_procedure_board(frozen_clock, office_user, project_b, township_b):
@@ -152,16 +165,18 @@ def test_certificate_clock_on_the_procedure_board(frozen_clock, office_user, pro
     household = family(office_user, project_b, township_b, "B-1")
     housing_choice(office_user, household, TODAY)
     pool = estate(office_user, township_b, areas=("90.00",))
-    day = actions_allocation.selection_day_create(actor=office_user, project=project_b, estate=pool, on=TODAY,
-                                                  rule="signing")
+    day = actions_allocation.selection_day_create(
+        actor=office_user, project=project_b, estate=pool, on=TODAY, rule="signing"
+    )
     allocation = actions_allocation.unit_allocate(actor=office_user, ticket=_next(day), unit=pool.units.get())
     assert getattr(allocation, "procedure_note", "") == ""
     step = ProcedureStep.objects.get(household=household, code="housing_allocated")
     assert step.status == StepStatus.DONE and step.done_on == TODAY
     certificate = ProcedureStep.objects.get(household=household, code="property_certificate")
     assert certificate.due_on == allocation.certificate_due == date(2026, 6, 2)
-    actions_handover.certificate_record(actor=office_user, allocation=allocation, certificate_no="C-1",
-                                        certificate_on=TODAY)
+    actions_handover.certificate_record(
+        actor=office_user, allocation=allocation, certificate_no="C-1", certificate_on=TODAY
+    )
     certificate.refresh_from_db()
     assert certificate.status == StepStatus.DONE
 
@@ -180,8 +195,9 @@ def test_two_households_one_unit_at_the_same_moment(office_user, project_a, town
         tickets = []
         for code in ("C-1", "C-2"):
             housing_choice(office_user, family(office_user, project_a, township_a, code), TODAY)
-            day = actions_allocation.selection_day_create(actor=office_user, project=project_a, estate=pool,
-                                                          on=TODAY, rule="signing")
+            day = actions_allocation.selection_day_create(
+                actor=office_user, project=project_a, estate=pool, on=TODAY, rule="signing"
+            )
             tickets.append(day.tickets.get())
     unit = pool.units.get()
     barrier = threading.Barrier(2)

@@ -26,10 +26,12 @@ def test_selection_day_for_three_households(browser_page, live_server, office_us
         pool = estate(office_user, township_a, areas=("62.00", "88.00", "95.00", "130.00"))
         sizes = {"D-1": 3, "D-2": 2, "D-3": 3}  # entitled 90, 60, 90 m²
         for code, persons in sizes.items():
-            housing_choice(office_user, family(office_user, project_a, township_a, code, persons=persons),
-                           date(2026, 3, 2))
-        day = actions_allocation.selection_day_create(actor=office_user, project=project_a, estate=pool,
-                                                      on="2026-03-02", rule="lottery", seed="现场抽签 0302")
+            housing_choice(
+                office_user, family(office_user, project_a, township_a, code, persons=persons), date(2026, 3, 2)
+            )
+        day = actions_allocation.selection_day_create(
+            actor=office_user, project=project_a, estate=pool, on="2026-03-02", rule="lottery", seed="现场抽签 0302"
+        )
         order = rules.lottery_order(sizes, "现场抽签 0302")
 
         page.goto(f"{base}/resettlement/days/{day.pk}/")
