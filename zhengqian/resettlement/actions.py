@@ -24,6 +24,7 @@ from zhengqian.domain.errors import GateClosed, InvalidInput
 from zhengqian.households.models import Household, HouseholdMember, HouseholdStatus, Legality
 from zhengqian.projects.models import Project
 
+from . import facts
 from .models import (
     Allocation,
     Estate,
@@ -436,6 +437,7 @@ def option_choose(
             object_label=f"{household.code} {option.get_form_display()}",
         )
         _follow_agreement(actor, household, chosen)
+        facts.refresh(actor=actor, project=household.project)
     return option
 
 

@@ -27,7 +27,7 @@ from zhengqian.domain import resettlement as rules
 from zhengqian.domain.errors import GateClosed, InvalidInput
 from zhengqian.projects.models import Project
 
-from . import procedure_link
+from . import facts, procedure_link
 from .actions import area_rules, check_estate, check_project, in_scope, require_scheme
 from .models import (
     Allocation,
@@ -274,6 +274,7 @@ def unit_allocate(*, actor: User, ticket: SelectionTicket, unit: Unit) -> Alloca
             unit.save(update_fields=["status", "updated_at"])
             ticket.status = TicketStatus.CHOSEN
             ticket.save(update_fields=["status"])
+            facts.refresh(actor=actor, project=household.project)
             audit.record(
                 actor=actor,
                 action="resettlement.allocate",
@@ -318,6 +319,7 @@ def allocation_cancel(*, actor: User, allocation: Allocation, reason: Any) -> Al
         Unit.objects.filter(pk=allocation.unit_id).update(status=UnitStatus.AVAILABLE, updated_at=clock.now())
         if allocation.ticket_id:
             SelectionTicket.objects.filter(pk=allocation.ticket_id).update(status=TicketStatus.WAITING)
+        facts.refresh(actor=actor, project=allocation.project)
         audit.record(
             actor=actor,
             action="resettlement.allocation.cancel",

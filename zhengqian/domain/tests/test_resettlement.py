@@ -20,8 +20,13 @@ ON = date(2026, 3, 2)
 
 
 def person(**extra: object) -> r.Person:
-    data: dict[str, object] = {"name": "张三", "hukou_type": "agricultural", "birth_date": date(1980, 5, 17),
-                               "sex": "male", "household_has_contract": True}
+    data: dict[str, object] = {
+        "name": "张三",
+        "hukou_type": "agricultural",
+        "birth_date": date(1980, 5, 17),
+        "sex": "male",
+        "household_has_contract": True,
+    }
     data.update(extra)
     return r.Person(**data)  # type: ignore[arg-type]
 
@@ -86,8 +91,13 @@ def test_forms_a_household_may_choose() -> None:
 # --------------------------------------------------------------------------- area and price
 
 
-SCHEME = r.AreaRules(per_person_m2=Decimal("30"), max_over_m2=Decimal("10"), price_within=Decimal("800"),
-                     price_above=Decimal("4500"), refund_unused=Decimal("2000"))
+SCHEME = r.AreaRules(
+    per_person_m2=Decimal("30"),
+    max_over_m2=Decimal("10"),
+    price_within=Decimal("800"),
+    price_above=Decimal("4500"),
+    refund_unused=Decimal("2000"),
+)
 
 
 def test_entitlement_and_price_difference_hand_computed() -> None:
@@ -137,8 +147,9 @@ def test_lottery_needs_a_seed() -> None:
         r.lottery_order(["H-1"], " ")
 
 
-@given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=30, unique=True), st.text(min_size=1),
-       st.randoms())
+@given(
+    st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=30, unique=True), st.text(min_size=1), st.randoms()
+)
 def test_lottery_is_a_permutation_independent_of_input_order(codes: list[str], seed: str, rnd: object) -> None:
     if not seed.strip():
         return
@@ -177,8 +188,7 @@ def test_certificate_clock_states() -> None:
     overdue = r.certificate_clock(CALENDAR, allocated, date(2026, 11, 2))
     assert overdue.overdue and overdue.days_left < 0
     assert r.certificate_clock(CALENDAR, allocated, date(2026, 11, 2), date(2026, 7, 30)).state == r.ClockState.DONE
-    assert r.certificate_clock(CALENDAR, allocated, date(2026, 11, 2), date(2026, 9, 1)).state == \
-        r.ClockState.DONE_LATE
+    assert r.certificate_clock(CALENDAR, allocated, date(2026, 11, 2), date(2026, 9, 1)).state == r.ClockState.DONE_LATE
     with pytest.raises(InvalidInput):
         r.certificate_clock(CALENDAR, allocated, date(2026, 11, 2), date(2026, 4, 1))
 
@@ -207,8 +217,11 @@ def test_transition_months_grow_with_time(start: date, days: int, more: int) -> 
 
 def test_contribution_split_hand_computed() -> None:
     split = r.contribution_split(Decimal("10000.01"), r.Shares(Decimal(60), Decimal(30), Decimal(10)))
-    assert (split.government, split.collective, split.person) == (Decimal("6000.01"), Decimal("3000.00"),
-                                                                 Decimal("1000.00"))
+    assert (split.government, split.collective, split.person) == (
+        Decimal("6000.01"),
+        Decimal("3000.00"),
+        Decimal("1000.00"),
+    )
 
 
 def test_shares_must_sum_to_100() -> None:

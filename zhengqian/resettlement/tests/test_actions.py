@@ -203,3 +203,25 @@ def test_estate_of_another_township_is_refused(setup, clerk_b):
     pool = estate(setup["actor"], setup["township"])
     with pytest.raises(InvalidInput):
         actions_housing.unit_create(actor=clerk_b, estate=pool, building_no="1", number="1", floor=1, area="80")
+
+
+def test_resettlement_in_place_fact_for_the_procedure_gate(setup):
+    """putian-2014 (八)(十四): the gate before the order to hand over land reads the fact, true
+    only once every household's resettlement is in place."""
+    from zhengqian.procedure.models import FactSource, ProjectFact
+
+    first = family(setup["actor"], setup["project"], setup["township"], "F-1")
+    second = family(setup["actor"], setup["project"], setup["township"], "F-2")
+    actions.option_choose(
+        actor=setup["actor"], household=first, form="cash", chosen_on=TODAY, signed_by_name=first.head_name
+    )
+    fact = ProjectFact.objects.get(project=setup["project"], code="resettlement_in_place")
+    assert (fact.value, fact.source) == (False, FactSource.RESETTLEMENT)
+    housing_choice(setup["actor"], second, TODAY)
+    fact.refresh_from_db()
+    assert not fact.value  # housing chosen, no unit yet
+    actions.option_choose(
+        actor=setup["actor"], household=second, form="purchase", chosen_on=TODAY, signed_by_name=second.head_name
+    )
+    fact.refresh_from_db()
+    assert fact.value

@@ -208,7 +208,7 @@ def test_two_households_one_unit_at_the_same_moment(office_user, project_a, town
             with clock.frozen("2026-03-02T09:30:00"):
                 barrier.wait()
                 results.append(actions_allocation.unit_allocate(actor=office_user, ticket=ticket, unit=unit))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             results.append(error)
         finally:
             connection.close()
