@@ -198,7 +198,9 @@ def test_two_households_one_unit_at_the_same_moment(office_user, project_a, town
             day = actions_allocation.selection_day_create(
                 actor=office_user, project=project_a, estate=pool, on=TODAY, rule="signing"
             )
-            tickets.append(day.tickets.get())
+            for other in day.tickets.exclude(household__code=code):  # only this household chooses on this day
+                actions_allocation.ticket_skip(actor=office_user, ticket=other, reason="另日选房")
+            tickets.append(day.tickets.get(household__code=code))
     unit = pool.units.get()
     barrier = threading.Barrier(2)
     results: list[object] = []
