@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include("zhengqian.documents.urls")),
     path("public/", include("zhengqian.public.urls")),
     path("coordination/", include("zhengqian.coordination.urls")),
+    path("resettlement/", include("zhengqian.resettlement.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -91,6 +91,7 @@ def _register_routers() -> None:
     from zhengqian.legal.api import router as legal_router
     from zhengqian.procedure.api import router as procedure_router
     from zhengqian.projects.api import router as projects_router
+    from zhengqian.resettlement.api import router as resettlement_router
 
     api.add_router("/", core_router)
     api.add_router("/projects", projects_router)
@@ -101,6 +102,7 @@ def _register_routers() -> None:
     api.add_router("/compensation", compensation_router)
     api.add_router("/procedure", procedure_router)
     api.add_router("/coordination", coordination_router)
+    api.add_router("/resettlement", resettlement_router)
 
 
 _register_routers()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhengqian.documents",
     "zhengqian.public",
     "zhengqian.coordination",
+    "zhengqian.resettlement",
 ]
 
 MIDDLEWARE = [

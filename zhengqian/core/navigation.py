@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("文书档案", "documents:index", "file-earmark-zip"),
     NavItem("公开信息", "public:index", "megaphone"),
     NavItem("协调督办", "coordination:index", "people-fill"),
+    NavItem("安置", "resettlement:index", "building"),
     NavItem("行政区划", "core:jurisdiction_list", "diagram-3"),
     NavItem("工作日历", "legal:calendar", "calendar3"),
     NavItem("政策包", "legal:policy_list", "journal-text"),

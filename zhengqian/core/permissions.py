@@ -12,7 +12,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.LEADERSHIP_OFFICE: frozenset(
         {"project.create", "project.edit", "audit.view", "standard.approve", "register.freeze", "procedure.act",
-         "procedure.fact", "procedure.override", "document.render", "archive.build"}
+         "procedure.fact", "procedure.override", "document.render", "archive.build", "resettlement.review"}
     ),
     Role.EXPROPRIATION_OFFICE: frozenset(
         {
@@ -32,13 +32,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "procedure.fact",
             "document.render",
             "archive.build",
+            "resettlement.manage",
+            "housing.manage",
         }
     ),
     Role.TOWNSHIP_CLERK: frozenset(
         {"audit.view", "household.edit", "person.view_full_id", "valuation.run", "publicity.manage", "agreement.manage",
-         "procedure.act", "document.render"}
+         "procedure.act", "document.render", "resettlement.manage", "housing.manage"}
     ),
-    Role.DEPARTMENT_OFFICER: frozenset({"audit.view"}),
+    Role.DEPARTMENT_OFFICER: frozenset({"audit.view", "resettlement.review"}),
     Role.FINANCE_OFFICER: frozenset(
         {"audit.view", "funds.manage", "appropriation.approve", "payment.approve", "bank.exchange", "entry.reverse",
          "procedure.fact"}

@@ -40,6 +40,8 @@ def fact_record(
         raise InvalidInput(f"“{FACTS[code]}”由各户的支付记录得出，不能直接登记。", field="code")
     if ProjectFact.objects.filter(project=project, code=code, source=FactSource.FUNDS).exists():
         raise InvalidInput(f"“{FACTS[code]}”已由资金台账确定，不能人工登记。", field="code")
+    if ProjectFact.objects.filter(project=project, code=code, source=FactSource.RESETTLEMENT).exists():
+        raise InvalidInput(f"“{FACTS[code]}”已由安置台账确定，不能人工登记。", field="code")
     reason = text(reason, "reason", "依据说明", 2000, required=True)
     if value and upload is None and evidence is None:
         raise InvalidInput("登记事实成立须附证明文件（如到账凭证、审批记录、承诺书）。", field="file")

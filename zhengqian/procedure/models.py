@@ -55,6 +55,7 @@ class StepBasis(models.TextChoices):
 class FactSource(models.TextChoices):
     MANUAL = "manual", "人工登记"
     FUNDS = "funds", "资金台账"
+    RESETTLEMENT = "resettlement", "安置台账"
 
 
 class ProjectFact(models.Model):

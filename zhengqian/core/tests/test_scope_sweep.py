@@ -26,6 +26,7 @@ from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
 from zhengqian.households.tests.sweep import HOUSEHOLD_BODIES, HOUSEHOLD_URLS, sweep_objects
 from zhengqian.procedure.tests.sweep import PROCEDURE_BODIES, PROCEDURE_URLS
 from zhengqian.procedure.tests.sweep import sweep_objects as procedure_objects
+from zhengqian.resettlement.tests.sweep import RESETTLEMENT_BODIES, RESETTLEMENT_URLS, resettlement_objects
 
 Builder = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -49,6 +50,7 @@ OBJECT_URLS: dict[str, Builder] = {
     **PROCEDURE_URLS,
     **DOCUMENTS_URLS,
     **COORDINATION_URLS,
+    **RESETTLEMENT_URLS,
 }
 
 # Routes whose parameter is not a jurisdiction-scoped object (a calendar year, a policy pack
@@ -75,6 +77,7 @@ BODIES: dict[str, Builder] = {
     **FUNDS_BODIES,
     **PROCEDURE_BODIES,
     **COORDINATION_BODIES,
+    **RESETTLEMENT_BODIES,
 }
 
 
@@ -115,6 +118,7 @@ def township_a_objects(project_a, township_a, clerk_a):
     objects.update(procedure_objects(actor=clerk_a, project=project_a, township=township_a))
     objects.update(documents_objects(project=project_a, household=objects["procedure_household"]))
     objects.update(coordination_objects(project=project_a, township=township_a))
+    objects.update(resettlement_objects(project=project_a, township=township_a))
     return objects
 
 
