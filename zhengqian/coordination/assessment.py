@@ -231,3 +231,20 @@ def reward_penalty_record(
             jurisdiction_path=township.path if township is not None else (actor.scope_path or ""),
         )
     return record
+
+
+def dashboard_chart(rows: list[SubjectFigures]) -> dict[str, Any]:
+    """The dashboard's bar chart: each subject's score and its on-time rate per indicator
+    (an indicator with nothing to count is left out of the bar, not drawn as 0)."""
+    labels: dict[str, str] = {}
+    for row in rows:
+        for item in row.indicators:
+            labels.setdefault(item.code, item.label)
+    series = [{"name": "得分", "type": "bar", "data": [str(row.score) for row in rows]}]
+    for code, label in labels.items():
+        data = []
+        for row in rows:
+            rate = next((item.rate for item in row.indicators if item.code == code), None)
+            data.append(None if rate is None else str(rate))
+        series.append({"name": f"{label}（%）", "type": "bar", "data": data})
+    return {"subjects": [row.label for row in rows], "series": series}

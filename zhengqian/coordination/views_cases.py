@@ -294,6 +294,7 @@ def assessment_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "rows": rows,
+            "chart": assessment.dashboard_chart(rows),
             "form": form,
             "records": RewardPenalty.objects.filter(period=period)
             .filter(Q(department__isnull=False) | Q(township__in=townships_for(user=request.user)))

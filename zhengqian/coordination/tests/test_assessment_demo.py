@@ -5,6 +5,7 @@ relative date of the demo is fixed; the counts below are worked out from the dem
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -89,6 +90,11 @@ def _check_compute(client) -> None:
     with clock.frozen(TODAY):
         page = client.get(reverse("coordination:assessment") + "?period=2026").content.decode()
         assert 'data-indicator="petitions" data-good="1" data-total="2"' in page
+        chart = json.loads(page.split('id="assessment-chart-data" type="application/json">')[1].split("</script>")[0])
+        scores = dict(zip(chart["subjects"], chart["series"][0]["data"], strict=True))
+        assert chart["series"][0]["name"] == "得分" and scores[Department.objects.get(code="finance").name] == "0.0"
+        steps = next(s for s in chart["series"] if s["name"].startswith("程序步骤按期完成"))
+        assert None in steps["data"]  # departments have no steps: no bar rather than a false 0
         assert client.post(reverse("coordination:assessment") + "?period=2026", {"what": "compute"}).status_code == 302
         client.post(reverse("coordination:assessment") + "?period=2026", {"what": "compute"})
     finance = AssessmentScore.objects.get(period="2026", department__code="finance")
