@@ -91,50 +91,46 @@ def _split(quantity: Decimal, baseline: Decimal | None, flag: str) -> tuple[Deci
     return quantity, Decimal(0)
 
 
-def _buildings(rows: Iterable[dict[str, Any]]) -> list[domain.BuildingIn]:
-    found = []
-    for row in rows:
-        flag = row["cutoff_flag"]
-        kept, extra = _split(row["floor_area"], row["baseline_quantity"], flag)
-        new_unlawful = flag == CutoffFlag.NEW_UNLAWFUL or row["cutoff_clause"] == CLAUSE_NEW_UNLAWFUL
-        common = {"structure": row["structure"], "use": row["use"],
-                  "structure_label": _STRUCTURES.get(row["structure"], ""), "use_label": _USES.get(row["use"], "")}
-        if kept > 0:
-            legality = row["legality"]
-            if flag == CutoffFlag.NEW_UNLAWFUL:
-                legality = "new_unlawful"
-            found.append(domain.BuildingIn(
-                code=row["code"], floor_area=kept, legality=legality, after_cutoff=flag == CutoffFlag.RUSHED, **common,
-            ))
-        if extra > 0:
-            found.append(domain.BuildingIn(
-                code=row["code"] + ENLARGED_SUFFIX, floor_area=extra,
-                legality="new_unlawful" if new_unlawful else row["legality"], after_cutoff=not new_unlawful, **common,
-            ))
-    return found
-
-
-def _counted(rows: Iterable[dict[str, Any]], *, is_crop: bool) -> list[domain.AttachmentIn]:
-    found = []
-    for row in rows:
-        flag = row["cutoff_flag"]
-        kept, extra = _split(row["quantity"], row["baseline_quantity"], flag)
-        common = {"kind": row["kind"], "unit": row["unit"], "is_crop": is_crop,
-                  "kind_label": "" if is_crop else _KINDS.get(row["kind"], "")}
-        if kept > 0:
-            found.append(domain.AttachmentIn(
-                code=row["code"], quantity=kept, after_cutoff=flag in (CutoffFlag.RUSHED, CutoffFlag.NEW_UNLAWFUL),
-                **common,
-            ))
-        if extra > 0:
-            found.append(domain.AttachmentIn(code=row["code"] + ENLARGED_SUFFIX, quantity=extra, after_cutoff=True,
-                                             **common))
-    return found
-
-
+# Row layouts (values_list order): the fields every surveyed item has, then its own.
 _ITEM_FIELDS = ("household_id", "code", "cutoff_flag", "cutoff_clause", "baseline_quantity")
 _BUILDING_FIELDS = (*_ITEM_FIELDS, "structure", "use", "floor_area", "legality")
 _COUNTED_FIELDS = (*_ITEM_FIELDS, "kind", "quantity", "unit")
+Row = tuple[Any, ...]
+
+
+def _buildings(rows: Iterable[Row]) -> list[domain.BuildingIn]:
+    """Buildings from ``_BUILDING_FIELDS`` rows."""
+    found = []
+    for _, code, flag, cutoff_clause, baseline, structure, use, floor_area, legality in rows:
+        kept, extra = _split(floor_area, baseline, flag)
+        new_unlawful = flag == CutoffFlag.NEW_UNLAWFUL or cutoff_clause == CLAUSE_NEW_UNLAWFUL
+        structure_label, use_label = _STRUCTURES.get(structure, ""), _USES.get(use, "")
+        if kept > 0:
+            found.append(domain.BuildingIn(
+                code, structure, use, kept, "new_unlawful" if flag == CutoffFlag.NEW_UNLAWFUL else legality,
+                flag == CutoffFlag.RUSHED, structure_label, use_label,
+            ))
+        if extra > 0:
+            found.append(domain.BuildingIn(
+                code + ENLARGED_SUFFIX, structure, use, extra, "new_unlawful" if new_unlawful else legality,
+                not new_unlawful, structure_label, use_label,
+            ))
+    return found
+
+
+def _counted(rows: Iterable[Row], *, is_crop: bool) -> list[domain.AttachmentIn]:
+    """Attachments (or counted crops) from ``_COUNTED_FIELDS`` rows."""
+    found = []
+    for _, code, flag, _clause, baseline, kind, quantity, unit in rows:
+        kept, extra = _split(quantity, baseline, flag)
+        kind_label = "" if is_crop else _KINDS.get(kind, "")
+        if kept > 0:
+            found.append(domain.AttachmentIn(
+                code, kind, kept, unit, flag in (CutoffFlag.RUSHED, CutoffFlag.NEW_UNLAWFUL), is_crop, kind_label,
+            ))
+        if extra > 0:
+            found.append(domain.AttachmentIn(code + ENLARGED_SUFFIX, kind, extra, unit, True, is_crop, kind_label))
+    return found
 
 
 def household_inputs(
@@ -158,14 +154,14 @@ def household_inputs(
                                                                    "ownership")
     ):
         parcels[household_id].append(domain.ParcelIn(code, land_class, area, ownership == contract))
-    buildings: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    buildings: dict[int, list[Row]] = defaultdict(list)
     for values in Building.objects.filter(where).order_by("code").values_list(*_BUILDING_FIELDS):
-        buildings[values[0]].append(dict(zip(_BUILDING_FIELDS, values, strict=True)))
-    counted: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    crops: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        buildings[values[0]].append(values)
+    counted: dict[int, list[Row]] = defaultdict(list)
+    crops: dict[int, list[Row]] = defaultdict(list)
     for model, target in ((Attachment, counted), (Crop, crops)):
         for values in model.objects.filter(where).order_by("code").values_list(*_COUNTED_FIELDS):
-            target[values[0]].append(dict(zip(_COUNTED_FIELDS, values, strict=True)))
+            target[values[0]].append(values)
     result = {}
     for household_id in household_ids:
         term = terms.get(household_id, Terms())

@@ -125,13 +125,8 @@ class _Pricer:
         self.standard = standard
         self.inputs = inputs
         self.lines: list[Line] = []
-        self.rushed_clause = _rule_clause(
-            pack, ("rushed_after_notification_zero", "rushed_planting_zero"), _CLAUSE_RUSHED
-        )
-        self.new_unlawful_clause = _rule_clause(pack, ("new_unlawful_building_zero",), _CLAUSE_UNLAWFUL)
-        self.existing_unlawful_clause = _rule_clause(
-            pack, ("existing_unlawful_building_case_by_case",), _CLAUSE_UNLAWFUL
-        )
+        self.rushed_clause, self.new_unlawful_clause, self.existing_unlawful_clause = _exclusion_clauses(pack)
+        self.shown = _shown_rates(standard)
 
     def run(self) -> Valuation:
         for parcel in self.inputs.parcels:
@@ -235,8 +230,8 @@ class _Pricer:
         """Quantity and formula for a rate per mu or per m² applied to an area in m²."""
         if rate.unit == "mu":
             mu = m2_to_mu(area_m2)
-            return mu, f"{_number(mu)} 亩 × {_yuan(rate.amount)} 元/亩"
-        return area_m2, f"{_number(area_m2)} m² × {_yuan(rate.amount)} 元/m²"
+            return mu, f"{_number(mu)} 亩 × {self.shown[rate.item]} 元/亩"
+        return area_m2, f"{_number(area_m2)} m² × {self.shown[rate.item]} 元/m²"
 
     # ---- categories
 
@@ -295,7 +290,7 @@ class _Pricer:
             source=self.inputs.code,
             description=f"{rate.name}：安置人口 {persons} 人",
             quantity=quantity,
-            formula=f"{persons} 人 × {_yuan(rate.amount)} 元/人",
+            formula=f"{persons} 人 × {self.shown[rate.item]} 元/人",
         )
 
     def house(self, building: BuildingIn) -> None:
@@ -402,7 +397,7 @@ class _Pricer:
             source=attachment.code,
             description=f"{rate.name}：{description}",
             quantity=quantity,
-            formula=f"{_number(quantity)} {unit} × {_yuan(rate.amount)} 元/{unit}",
+            formula=f"{_number(quantity)} {unit} × {self.shown[rate.item]} 元/{unit}",
         )
 
     def dwellings(self) -> list[BuildingIn]:
@@ -423,7 +418,7 @@ class _Pricer:
             source=self.inputs.code,
             description=f"{rate.name}：1 户",
             quantity=Decimal(1),
-            formula=f"1 户 × {_yuan(rate.amount)} 元/户",
+            formula=f"1 户 × {self.shown[rate.item]} 元/户",
         )
 
     def transition(self) -> None:
@@ -441,7 +436,7 @@ class _Pricer:
                 source=self.inputs.code,
                 description=f"{rate.name}：过渡 {months} 个月",
                 quantity=Decimal(months),
-                formula=f"{months} 个月 × {_yuan(rate.amount)} 元/月",
+                formula=f"{months} 个月 × {self.shown[rate.item]} 元/月",
             )
             return
         area = sum_money(b.floor_area for b in self.dwellings() if b.legality == "permitted")
@@ -452,7 +447,7 @@ class _Pricer:
             source=self.inputs.code,
             description=f"{rate.name}：合法建筑面积 {_number(area)} m²，过渡 {months} 个月",
             quantity=area * months,
-            formula=f"{_number(area)} m² × {months} 个月 × {_yuan(rate.amount)} 元/(m²·月)",
+            formula=f"{_number(area)} m² × {months} 个月 × {self.shown[rate.item]} 元/(m²·月)",
         )
 
     def reward(self) -> None:
@@ -514,6 +509,43 @@ class _Pricer:
                 clause=window.clause,
             )
         )
+
+
+#: The exclusion clauses of the last packs seen (pack → rushed, new unlawful, existing unlawful),
+#: so re-pricing thousands of households does not search the pack's rules for each one.
+_CLAUSES: dict[int, tuple[PolicyPack, tuple[str, str, str]]] = {}
+
+
+def _exclusion_clauses(pack: PolicyPack | None) -> tuple[str, str, str]:
+    if pack is None:
+        return _CLAUSE_RUSHED, _CLAUSE_UNLAWFUL, _CLAUSE_UNLAWFUL
+    cached = _CLAUSES.get(id(pack))
+    if cached is not None and cached[0] is pack:
+        return cached[1]
+    clauses = (
+        _rule_clause(pack, ("rushed_after_notification_zero", "rushed_planting_zero"), _CLAUSE_RUSHED),
+        _rule_clause(pack, ("new_unlawful_building_zero",), _CLAUSE_UNLAWFUL),
+        _rule_clause(pack, ("existing_unlawful_building_case_by_case",), _CLAUSE_UNLAWFUL),
+    )
+    if len(_CLAUSES) >= 32:
+        _CLAUSES.clear()
+    _CLAUSES[id(pack)] = (pack, clauses)
+    return clauses
+
+
+#: The rates of the last standards seen as the formulas show them (item → "45,000.00").
+_SHOWN: dict[int, tuple[Standard, dict[str, str]]] = {}
+
+
+def _shown_rates(standard: Standard) -> dict[str, str]:
+    cached = _SHOWN.get(id(standard))
+    if cached is not None and cached[0] is standard:
+        return cached[1]
+    shown = {rate.item: _yuan(rate.amount) for rate in standard.rates}
+    if len(_SHOWN) >= 32:
+        _SHOWN.clear()
+    _SHOWN[id(standard)] = (standard, shown)
+    return shown
 
 
 def _rule_clause(pack: PolicyPack | None, codes: Sequence[str], default: str) -> str:

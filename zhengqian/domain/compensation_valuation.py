@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from zhengqian.domain.compensation_standard import CATEGORIES, PAYEES
@@ -65,10 +66,11 @@ class Valuation:
     standard: str
     lines: tuple[Line, ...]
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
-        """The grand total: the exact sum of the (already rounded) lines."""
-        return round_fen(sum_money(line.amount for line in self.lines))
+        """The grand total: the exact sum of the (already rounded) lines (computed once: the
+        valuation is immutable)."""
+        return round_fen(sum_money([line.amount for line in self.lines]))
 
     @property
     def total_in_words(self) -> str:
@@ -137,12 +139,13 @@ class ValuationDiff:
 def diff(old: Valuation, new: Valuation) -> ValuationDiff:
     """Lines added, removed or changed (quantity, unit, rate, amount, payee, exclusion) from
     ``old`` to ``new``, in ``new``'s order then the removed ones, with both totals."""
-    before = {line.key: line for line in old.lines}
-    after = {line.key: line for line in new.lines}
+    before = {(line.category, line.source, line.item): line for line in old.lines}  # Line.key, inlined
+    after = {(line.category, line.source, line.item): line for line in new.lines}
     changes: list[LineChange] = []
+    signature = _signature
     for key, line in after.items():
         previous = before.get(key)
-        if previous is None or _signature(previous) != _signature(line):
+        if previous is None or signature(previous) != signature(line):
             changes.append(LineChange(key, previous, line))
     changes.extend(LineChange(key, line, None) for key, line in before.items() if key not in after)
     return ValuationDiff(tuple(changes), old.total, new.total)

@@ -61,7 +61,8 @@ def round_fen(value: Decimal) -> Decimal:
     """THE rounding function: ROUND_HALF_UP to 0.01 yuan (四舍五入到分)."""
     if not isinstance(value, Decimal):
         raise TypeError(f"round_fen() takes Decimal, not {type(value).__name__}")
-    _finite(value)
+    if not value.is_finite():  # _finite, inlined: this runs for every priced line
+        _finite(value)
     try:
         rounded = value.quantize(FEN, rounding=ROUND_HALF_UP)
     except InvalidOperation:
@@ -112,9 +113,11 @@ def sum_money(values: Iterable[Decimal]) -> Decimal:
     """
     total = Decimal("0.00")
     for value in values:
-        if not isinstance(value, Decimal):
+        if value.__class__ is not Decimal and not isinstance(value, Decimal):
             raise TypeError(f"sum_money() takes Decimal amounts, not {type(value).__name__}")
-        total += _finite(value)
+        if not value.is_finite():  # _finite, inlined: this runs for every line of every total
+            _finite(value)
+        total += value
     return total
 
 

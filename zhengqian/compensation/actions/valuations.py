@@ -9,10 +9,12 @@ new valuation is listed as needing a supplementary agreement (民法典 第五�
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -275,7 +277,8 @@ def repricing_run(job_id: int, *, chunk: int = CHUNK) -> RepricingJob:
         standard = standard_for_pricing(job.standard)
         policy = pack(job.project.policy_pack)
         for start in range(0, len(households), chunk):
-            _reprice_chunk(job, households[start:start + chunk], standard, policy)
+            with _without_cycle_collection():
+                _reprice_chunk(job, households[start:start + chunk], standard, policy)
     except Exception as error:
         logger.exception("repricing job %s failed", job_id)
         RepricingJob.objects.filter(pk=job.pk).update(
@@ -299,6 +302,23 @@ def repricing_run(job_id: int, *, chunk: int = CHUNK) -> RepricingJob:
     return job
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while one chunk is priced. A chunk allocates some
+    hundred thousand short-lived objects (rows, lines, Decimals) without reference cycles;
+    the collector would otherwise traverse every live object again and again as they pile up
+    (about half of a 2,000-household run). Reference counting still frees them; the collector
+    resumes after."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 _DIFF_FIELDS = tuple(name for name in LINE_FIELDS if name not in ("formula", "clause"))
 
 
@@ -310,8 +330,16 @@ def _old_results(current: dict[int, Previous], codes: dict[int, str], scope: Q) 
     """The previous lines, with what the diff compares (formula and clause are not loaded).
     ``scope`` filters valuations (project and household id range of the chunk)."""
     by_valuation: dict[int, list[domain.Line]] = defaultdict(list)
+    if not current:
+        return {}
+    # The id bounds let the index scan start at the chunk's valuations instead of reading the
+    # lines of every earlier valuation of the project (which made each chunk slower).
+    pks = [valuation.pk for valuation in current.values()]
     rows = (
-        ValuationLine.objects.filter(valuation__in=Valuation.objects.filter(scope, is_current=True).values("pk"))
+        ValuationLine.objects.filter(
+            valuation__in=Valuation.objects.filter(scope, is_current=True).values("pk"),
+            valuation_id__gte=min(pks), valuation_id__lte=max(pks),
+        )
         .order_by("valuation_id", "position").values_list("valuation_id", *_DIFF_FIELDS)
     )
     line = domain.Line
