@@ -264,7 +264,7 @@ def _save(
         done += rows
         progress(f"保存{label}", done, total)
 
-    with bulk.page_cache(), transaction.atomic():
+    with transaction.atomic():
         # One import at a time per project; re-check the file inside the lock.
         Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).get()
         previous = previous_import(project, batch.sha256)

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
 from django.db import connection, models
 
 BATCH = 5000
-# An import's pages (tables and indexes, ~3 KiB per household at five sheets) stay in the page
-# cache until the commit: SQLite allocates it as pages are used, up to this ceiling.
-SQLITE_CACHE_KIB = 1024 * 1024
+SQLITE_CACHE_KIB = 131072
 
 
 def _quote(name: str) -> str:
@@ -50,29 +47,6 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     return None
-
-
-@contextmanager
-def page_cache() -> Iterator[None]:
-    """SQLite: a page cache large enough for a whole import, for the time of its transaction.
-
-    With the default cache (2 MB) or one smaller than the rows written, SQLite spills dirty
-    pages to the write-ahead log in the middle of the transaction, and every index page touched
-    again afterwards is written once more: at 50,000 households that made saving and commit
-    several times slower. Only memory changes; the previous size comes back afterwards, which
-    also frees the pages."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -140,6 +114,8 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
                     copy.write_row(list(map(row.get, attnames, fallbacks)))
                     count += 1
             return count
+        # A larger page cache for this connection keeps the indexes being filled in memory.
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         marks = ", ".join("%s" for _ in columns)
         sql = f"INSERT INTO {_quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - quoted model names
         while batch := [prepared(row) for row in islice(iterator, BATCH)]:
