@@ -24,6 +24,10 @@ class Places:
     villages_by_name: dict[str, list[Jurisdiction]]
     groups: dict[int, dict[str, Jurisdiction]]  # village id -> name or code -> group
     scope_path: str
+    # Answers (a place or the CellError) per name as written: a workbook names a few dozen
+    # places on tens of thousands of rows.
+    _villages: dict[tuple[str, str], Jurisdiction | CellError] = field(default_factory=dict, init=False, repr=False)
+    _groups: dict[tuple[int, str], Jurisdiction | CellError] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def for_project(cls, townships: list[Jurisdiction], scope_path: str) -> Places:
@@ -55,6 +59,19 @@ class Places:
         )
 
     def village(self, name: str, township_name: str) -> Jurisdiction:
+        key = (name, township_name)
+        answer = self._villages.get(key)
+        if answer is None:
+            try:
+                answer = self._village(name, township_name)
+            except CellError as problem:
+                answer = problem
+            self._villages[key] = answer
+        if isinstance(answer, CellError):
+            raise CellError(answer.message)
+        return answer
+
+    def _village(self, name: str, township_name: str) -> Jurisdiction:
         township = None
         if township_name:
             township = self.townships.get(township_name) or self.townships.get(_norm(township_name))
@@ -76,6 +93,19 @@ class Places:
         return village
 
     def group(self, village: Jurisdiction, name: str) -> Jurisdiction:
+        key = (village.pk, name)
+        answer = self._groups.get(key)
+        if answer is None:
+            try:
+                answer = self._group(village, name)
+            except CellError as problem:
+                answer = problem
+            self._groups[key] = answer
+        if isinstance(answer, CellError):
+            raise CellError(answer.message)
+        return answer
+
+    def _group(self, village: Jurisdiction, name: str) -> Jurisdiction:
         found = self.groups.get(village.pk, {}).get(name) or self.groups.get(village.pk, {}).get(_norm(name))
         if found is None:
             raise CellError(f"村民小组“{name}”不在{village.name}下。")

@@ -3,7 +3,7 @@ an `Issue` with its sheet, row and column (validate.py builds on `SheetChecker`)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .cells import as_text, float_to_hundredths
@@ -64,13 +64,15 @@ class SheetChecker:
         complete = all(column.key in sheet.positions for column in sheet.spec.columns if column.required)
         ok = [complete] * len(rows)
         keys, columns = [], []
+        # The sheet turned into columns in one pass (reader pads every row to the last column read).
+        transposed = list(zip(*[row for _, row in rows], strict=False)) if rows else []
         for column in sheet.spec.columns:
             keys.append(column.key)
             position = sheet.positions.get(column.key)
             if position is None:
                 columns.append([None] * len(rows))
             else:
-                columns.append(self._column(sheet, column, [row[position] for _, row in rows], numbers, ok))
+                columns.append(self._column(sheet, column, transposed[position] if rows else (), numbers, ok))
         records: list[dict[str, Any] | None] = []
         for index, values in enumerate(zip(*columns, strict=True)):
             if ok[index]:
@@ -81,7 +83,9 @@ class SheetChecker:
                 records.append(None)
         return records
 
-    def _column(self, sheet: SheetRows, column: Any, raw: list[Any], numbers: list[int], ok: list[bool]) -> list[Any]:
+    def _column(
+        self, sheet: SheetRows, column: Any, raw: Sequence[Any], numbers: list[int], ok: list[bool]
+    ) -> list[Any]:
         parser = column.parser
         max_length = getattr(parser, "max_length", 0)
         exact = getattr(parser, "exact", None)

@@ -41,8 +41,12 @@ class Sealer:
             nonce = os.urandom(12)
             return prefix + base64.b64encode(nonce + aes.encrypt(nonce, plaintext.encode("utf-8"), associated)).decode()
 
+        keyed = hmac.new(mac_key, digestmod=hashlib.sha256)  # the key's pads hashed once
+
         def lookup_hash(value: str) -> str:
-            return hmac.new(mac_key, value.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
+            mac = keyed.copy()
+            mac.update(value.strip().upper().encode("utf-8"))
+            return mac.hexdigest()
 
         try:
             same = crypto.decrypt(encrypt(_PROBE)) == _PROBE and lookup_hash(_PROBE) == crypto.lookup_hash(_PROBE)

@@ -398,9 +398,21 @@ class _Checker(SheetChecker):
         return False
 
 
+_LAND_CLASSES: dict[Any, str | None] = {}  # a cell's value -> its land class (a workbook repeats a few)
+
+
 def _land_class(raw: Any) -> str | None:
     if raw is None:
         return None
+    key = (raw.__class__, raw)
+    if key not in _LAND_CLASSES:
+        if len(_LAND_CLASSES) > 4096:
+            _LAND_CLASSES.clear()
+        _LAND_CLASSES[key] = _land_class_of(raw)
+    return _LAND_CLASSES[key]
+
+
+def _land_class_of(raw: Any) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = f"{int(raw):04d}"
     text = as_text(raw)
