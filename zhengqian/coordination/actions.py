@@ -24,7 +24,9 @@ from zhengqian.projects.models import Project
 
 from .models import Decision, Incident, JointMeeting, MeetingKind, Task, TaskSource, TaskStatus
 
-TASK_FIELDS = ["title", "status", "due_on", "completed_on", "completion_note", "department", "township"]
+TASK_FIELDS = [
+    "title", "status", "due_on", "completed_on", "completion_note", "cancel_reason", "department", "township",
+]
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,34 @@ def task_complete(*, actor: User, task: Task, note: str, evidence: Upload, compl
             before=before,
             after=audit.snapshot(task, TASK_FIELDS),
             jurisdiction_path=path,
+        )
+    return task
+
+
+def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
+    """Withdraw an open task that is no longer needed (the giver's decision, with its reason on
+    the record: putian-2014 (八) 全过程记录). A done task stays done; a cancelled task is not overdue
+    and no longer keeps its decision open."""
+    require(actor, "coordination.manage")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("请填写撤销理由。", field="reason")
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("project__district").get(pk=task.pk)
+        if task.status != TaskStatus.OPEN:
+            raise InvalidInput("任务已办结或已撤销，不能撤销。", field="task")
+        before = audit.snapshot(task, TASK_FIELDS)
+        task.status = TaskStatus.CANCELLED
+        task.cancel_reason = reason
+        task.save(update_fields=["status", "cancel_reason"])
+        audit.record(
+            actor=actor,
+            action="task.cancel",
+            obj=task,
+            before=before,
+            after=audit.snapshot(task, TASK_FIELDS),
+            reason=reason,
+            jurisdiction_path=_task_path(task.project, Owner(task.department, task.township), task.household),
         )
     return task
 

@@ -58,6 +58,7 @@ class TaskOut(Schema):
     due_clause: str
     completed_on: date | None
     completion_note: str
+    cancel_reason: str
     evidence_sha256: str | None
 
     @staticmethod
@@ -91,6 +92,10 @@ class TaskIn(Schema):
     detail: str = ""
     period_count: int = 10
     period_unit: str = "working_days"
+
+
+class TaskCancelIn(Schema):
+    reason: str
 
 
 class TaskCompleteIn(Schema):
@@ -343,6 +348,13 @@ def coordination_task_complete(request: HttpRequest, task_id: int, payload: Task
         completed_on=payload.completed_on,
         evidence=actions.Upload(content, payload.evidence_name),
     )
+    return selectors.task_get(user=request.user, pk=task_id)
+
+
+@router.post("/tasks/{task_id}/cancel", response=TaskOut, summary="撤销任务（须写明理由）")
+def coordination_task_cancel(request: HttpRequest, task_id: int, payload: TaskCancelIn) -> object:
+    task = selectors.task_get(user=request.user, pk=task_id)
+    actions.task_cancel(actor=request.user, task=task, reason=payload.reason)
     return selectors.task_get(user=request.user, pk=task_id)
 
 

@@ -84,6 +84,10 @@ class TaskCompleteForm(StyledForm):
     evidence = forms.FileField(label="办结材料")
 
 
+class TaskCancelForm(StyledForm):
+    reason = forms.CharField(label="撤销理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class IncidentForm(StyledForm):
     project = forms.TypedChoiceField(label="征地项目", coerce=int)
     township = forms.TypedChoiceField(label="报告镇街", coerce=int)

@@ -82,6 +82,7 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField("办结情况", blank=True)
+    cancel_reason = models.TextField("撤销理由", blank=True)
     evidence = models.ForeignKey(
         EvidenceFile, verbose_name="办结材料", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -104,6 +105,9 @@ class Task(models.Model):
                 condition=~Q(status="done") | (Q(evidence__isnull=False) & Q(completed_on__isnull=False)),
             ),
             models.CheckConstraint(name="task_status_valid", condition=Q(status__in=TaskStatus.values)),
+            models.CheckConstraint(
+                name="task_cancelled_with_reason", condition=~Q(status="cancelled") | ~Q(cancel_reason="")
+            ),
             models.CheckConstraint(name="task_due_after_given", condition=Q(due_on__gte=models.F("given_on"))),
         ]
         indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["department", "status"])]

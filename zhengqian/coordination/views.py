@@ -21,7 +21,7 @@ from zhengqian.domain.errors import DomainError, InvalidInput
 from zhengqian.projects.selectors import project_get, projects_for
 
 from . import actions, selectors
-from .forms import DecisionForm, MeetingForm, TaskCompleteForm, TaskForm
+from .forms import DecisionForm, MeetingForm, TaskCancelForm, TaskCompleteForm, TaskForm
 from .models import MeetingKind, TaskStatus
 
 
@@ -175,9 +175,27 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "today": clock.today(),
             "can_complete": task.status == TaskStatus.OPEN and actions.may_complete(request.user, task),
+            "can_cancel": task.status == TaskStatus.OPEN and can(request.user, "coordination.manage"),
+            "cancel_form": TaskCancelForm(),
             "history": history_for(task)[:50],
         },
     )
+
+
+@require_POST
+def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    form = TaskCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写撤销理由。")
+        return redirect("coordination:task", pk=task.pk)
+    try:
+        actions.task_cancel(actor=request.user, task=task, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "任务已撤销。")
+    return redirect("coordination:task", pk=task.pk)
 
 
 # --------------------------------------------------------------------------- joint meetings

@@ -15,6 +15,7 @@ from .. import actions, actions_incidents, actions_petitions, actions_risk
 
 COORDINATION_URLS: dict[str, Any] = {
     "coordination:task": lambda o: {"pk": o["coordination_task"].pk},
+    "coordination:task_cancel": lambda o: {"pk": o["coordination_task"].pk},
     "coordination:meeting": lambda o: {"pk": o["coordination_meeting"].pk},
     "coordination:incident": lambda o: {"pk": o["coordination_incident"].pk},
     "coordination:incident_action": lambda o: {"pk": o["coordination_incident"].pk, "what": "note"},
@@ -23,6 +24,7 @@ COORDINATION_URLS: dict[str, Any] = {
     "coordination:risk": lambda o: {"pk": o["coordination_risk"].pk},
     "api-1:coordination_task_detail": lambda o: {"task_id": o["coordination_task"].pk},
     "api-1:coordination_task_complete": lambda o: {"task_id": o["coordination_task"].pk},
+    "api-1:coordination_task_cancel": lambda o: {"task_id": o["coordination_task"].pk},
     "api-1:coordination_meeting_detail": lambda o: {"meeting_id": o["coordination_meeting"].pk},
     "api-1:coordination_decision_create": lambda o: {"meeting_id": o["coordination_meeting"].pk},
     "api-1:coordination_incident_detail": lambda o: {"incident_id": o["coordination_incident"].pk},
@@ -32,6 +34,7 @@ COORDINATION_URLS: dict[str, Any] = {
 }
 
 COORDINATION_BODIES: dict[str, Any] = {
+    "api-1:coordination_task_cancel": lambda o: {"reason": "不再需要"},
     "api-1:coordination_task_complete": lambda o: {
         "note": "x",
         "evidence_name": "a.pdf",
