@@ -85,6 +85,7 @@ def _register_routers() -> None:
     from zhengqian.compensation.api import router as compensation_router
     from zhengqian.coordination.api import router as coordination_router
     from zhengqian.core.api import router as core_router
+    from zhengqian.documents.api import router as documents_router
     from zhengqian.funds.api import router as funds_router
     from zhengqian.households.api import router as households_router
     from zhengqian.households.api_import import router as household_io_router
@@ -101,6 +102,7 @@ def _register_routers() -> None:
     api.add_router("/funds", funds_router)
     api.add_router("/compensation", compensation_router)
     api.add_router("/procedure", procedure_router)
+    api.add_router("/documents", documents_router)
     api.add_router("/coordination", coordination_router)
     api.add_router("/resettlement", resettlement_router)
 

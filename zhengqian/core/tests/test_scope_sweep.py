@@ -19,7 +19,7 @@ from zhengqian.coordination.tests.sweep import (
     COORDINATION_URLS,
     coordination_objects,
 )
-from zhengqian.documents.tests.sweep import DOCUMENTS_URLS, PUBLIC_URLS, documents_objects
+from zhengqian.documents.tests.sweep import DOCUMENTS_BODIES, DOCUMENTS_URLS, PUBLIC_URLS, documents_objects
 from zhengqian.funds.tests.sweep import FUNDS_BODIES, FUNDS_URLS
 from zhengqian.funds.tests.sweep import sweep_objects as funds_objects
 from zhengqian.households.tests.import_sweep import IMPORT_URLS, import_objects
@@ -77,6 +77,7 @@ BODIES: dict[str, Builder] = {
     **FUNDS_BODIES,
     **PROCEDURE_BODIES,
     **COORDINATION_BODIES,
+    **DOCUMENTS_BODIES,
     **RESETTLEMENT_BODIES,
 }
 

@@ -26,7 +26,14 @@ DOCUMENTS_URLS: dict[str, Any] = {
     "documents:household_render": lambda o: {"pk": o["procedure_household"].pk},
     "documents:notice_poster": lambda o: {"pk": o["notice"].pk},
     "documents:download": lambda o: {"pk": o["rendered"].pk},
+    "api-1:documents_project_list": _project,
+    "api-1:documents_batch_start": _project,
+    "api-1:documents_archive_build": _project,
+    "api-1:documents_detail": lambda o: {"document_id": o["rendered"].pk},
+    "api-1:documents_job": lambda o: {"job_id": o["render_job"].pk},
 }
+
+DOCUMENTS_BODIES: dict[str, Any] = {"api-1:documents_batch_start": lambda o: {"kind": "agreement"}}
 
 PUBLIC_URLS: dict[str, str] = {
     "public:project": "public portal: published projects only, no login",
