@@ -116,7 +116,10 @@ def test_kill_during_return_import_leaves_nothing(sent_batch, finance_user, tmp_
     file = tmp_path / "return.csv"
     file.write_bytes(content)
     database = settings.DATABASES["default"]
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    # Named, so that only the killed process's session is cleared below (other sessions of this
+    # test database, e.g. a live server's, must survive).
+    url = (f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+           "?application_name=zq_killed_return_import")
     script = f"""
 import os, signal, django
 django.setup()
@@ -139,7 +142,7 @@ bank.return_import(actor=User.objects.get(pk={finance_user.pk}), batch=BankBatch
     assert done.returncode == -9, done.stderr.decode()[-2000:]
     with connection.cursor() as cursor:  # the server may not have noticed the dead client yet
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                       "WHERE datname = current_database() AND application_name = 'zq_killed_return_import'")
     assert not BankReturn.objects.exists()
     assert not JournalEntry.objects.filter(kind="payment").exists()
     assert set(Payment.objects.values_list("state", flat=True)) == {PaymentState.sent}
