@@ -5,7 +5,7 @@ district; incidents and petitions to a township. Outside the user's scope → Ht
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -76,6 +76,21 @@ def task_get(*, user: User, pk: Any) -> Task:
 
 def overdue_task_count(user: User, today: date | None = None) -> int:
     return tasks_for(user=user, overdue_only=True, today=today).count()
+
+
+TASK_DUE_SOON_DAYS = 3
+
+
+def task_clock_counts(user: User) -> tuple[int, int]:
+    """(overdue, due within TASK_DUE_SOON_DAYS calendar days) of the open tasks with a fixed due
+    date the user may see — the coordination line of the overdue board (yongzhou-linkage 四(四): 督办)."""
+    today = clock.today()
+    fixed = tasks_for(user=user, status=TaskStatus.OPEN).filter(due_provisional=False).order_by()
+    counts = fixed.aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=TASK_DUE_SOON_DAYS))),
+    )
+    return int(counts["overdue"]), int(counts["due_soon"])
 
 
 # --------------------------------------------------------------------------- departments

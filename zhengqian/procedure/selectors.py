@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -418,16 +419,24 @@ class OtherClock:
 
 
 def other_clocks(user: User) -> list[OtherClock]:
-    """The 3-month full-payment clocks of signed agreements (putian-2014 (七), yongzhou-linkage
-    五(一)4), counted for the user's scope."""
+    """Clocks kept by other apps, counted for the user's scope: the 3-month full-payment clocks of
+    signed agreements (putian-2014 (七), yongzhou-linkage 五(一)4) and, when coordination is
+    installed, the due dates of the tasks it assigns (yongzhou-linkage 四(四))."""
     from django.urls import reverse
 
     from zhengqian.funds.selectors import payment_clocks
 
     states = [c.state for c in payment_clocks(user)]
-    return [
+    clocks = [
         OtherClock(
             "补偿款3个月内足额支付", "putian-2014 (七)；yongzhou-linkage 五(一)4",
             states.count("overdue"), states.count("due_soon"), reverse("funds:clocks"),
         )
     ]
+    if apps.is_installed("zhengqian.coordination"):
+        from zhengqian.coordination.selectors import task_clock_counts
+
+        overdue, due_soon = task_clock_counts(user)
+        clocks.append(OtherClock("督办任务", "yongzhou-linkage 四(四)", overdue, due_soon,
+                                 reverse("coordination:tasks") + "?overdue=1"))
+    return clocks

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -220,16 +219,6 @@ def late_registration(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the board and notifications --------------------------------------------------------------
 
 
-def _task_overdue(user: Any) -> int | None:
-    """Overdue coordination tasks (joint-meeting decisions, support cases…) for the link on the
-    board, when the coordination app is installed."""
-    if not apps.is_installed("zhengqian.coordination"):
-        return None
-    from zhengqian.coordination.selectors import overdue_task_count
-
-    return overdue_task_count(user)
-
-
 def board(request: HttpRequest) -> HttpResponse:
     project_id = _int_or_none(request.GET.get("project"))
     township_id = _int_or_none(request.GET.get("township"))
@@ -249,7 +238,6 @@ def board(request: HttpRequest) -> HttpResponse:
             "has_next": has_next,
             "querystring": querystring_without_page(request),
             "overdue_count": selectors.board_overdue_count(qs),
-            "task_overdue": _task_overdue(request.user),
             "project_id": project_id,
             "township_id": township_id,
             "step_code": code,

@@ -52,4 +52,4 @@ def test_record_a_meeting_and_see_its_tasks_on_a_departments_page(
         page.reload()
         assert page.get_attribute("#department-tasks tbody tr", "data-overdue") == "yes"
         page.goto(f"{live_server.url}/procedure/board/")
-        assert "2" in page.inner_text("#overdue-tasks-link")
+        assert page.get_attribute('[data-clock="督办任务"] [data-clock-overdue]', "data-clock-overdue") == "2"

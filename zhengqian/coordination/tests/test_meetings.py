@@ -79,8 +79,9 @@ def test_overdue_tasks_on_procedure_board_and_task_list(client, decision, office
     client.force_login(office_user)
     with clock.frozen("2026-03-17T09:00:00"):
         board = client.get(reverse("procedure:board")).content.decode()
-        assert 'id="overdue-tasks-link"' in board
-        assert '督办任务逾期 <span class="badge text-bg-light">2</span>' in board
+        assert 'data-clock="督办任务"' in board
+        task_line = board[board.index('data-clock="督办任务"'):].split("</li>")[0]
+        assert 'data-clock-overdue="2"' in task_line and "yongzhou-linkage 四(四)" in task_line
         listing = client.get(reverse("coordination:tasks") + "?overdue=1").content.decode()
     assert listing.count('data-overdue="yes"') == 2
 
