@@ -27,6 +27,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Addresses of the reverse proxies in front of the server (e.g. "127.0.0.1"): only from these is
+# X-Forwarded-For believed, for the client address that throttling and logs use (core.http).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 # Key for AES-GCM field encryption and the HMAC lookup column (32 bytes, hex or base64).
 FIELD_ENCRYPTION_KEY = os.environ.get(

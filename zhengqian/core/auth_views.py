@@ -13,18 +13,14 @@ from zhengqian.domain.errors import InvalidInput
 
 from . import actions, clock
 from .forms import LoginForm, TotpConfirmForm
-from .http import qr_svg
+from .http import client_address, qr_svg
 from .models import User
 
 PENDING_KEY = "zq_pending_totp_user"
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _throttle_keys(request: HttpRequest, username: str) -> list[str]:
-    return [f"user:{username.strip().lower()[:150]}", f"ip:{_client_address(request)}"]
+    return [f"user:{username.strip().lower()[:150]}", f"ip:{client_address(request)}"]
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from zhengqian.core.evidence import evidence_read
+from zhengqian.core.http import client_address
 
 from . import selectors
 from .actions import household_lookup
@@ -68,10 +69,6 @@ class LookupForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -82,7 +79,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST)
     data = form.data
     result = household_lookup(id_number=str(data.get("id_number", ""))[:40], factor=str(data.get("factor", ""))[:60],
-                              address=_address(request))
+                              address=client_address(request))
     if result.household is None:
         # One answer for a malformed, unknown or mismatched input: the form is shown empty again.
         return render(request, "public/lookup.html", {"form": LookupForm(), "message": result.message},
